@@ -1,0 +1,44 @@
+# Two set-up commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := demo
+
+.PHONY: demo test lint benchmarks clean install install-test
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bash scripts/ensure_venv_support.sh && $(PYTHON) -m venv $(VENV); }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## demo: build the worked example in ./demo (a new review project with exports from the five databases)
+demo: install
+	@bash scripts/demo.sh $(BIN)/synthesist $(DEMO)
+
+## test: the whole suite on SQLite and PostgreSQL (installs and starts PostgreSQL if none answers)
+test: install-test
+	@SYNTHESIST_TEST_POSTGRES_URL="$$(bash scripts/ensure_postgres.sh)" && export SYNTHESIST_TEST_POSTGRES_URL && \
+	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL" && \
+	  $(BIN)/python -m pytest -n 2 -q
+
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## benchmarks: run the measurements and update docs/benchmarks.md
+benchmarks: install
+	$(BIN)/python benchmarks/import_speed.py --records 100000 --update-docs docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,47 @@
+"""The CLI's one error mapper: user errors become a message and a non-zero exit; bugs say so."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from synthesist.errors import UserError
+
+__all__ = ["INTERNAL_ERROR_EXIT", "ErrorMappingGroup"]
+
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ErrorMappingGroup(TyperGroup):
+    """Root command group: every sub-command runs inside :meth:`invoke`, so this is the one place."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, which Typer vendors privately
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except UserError as error:
+            _stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
+            if error.hint:
+                _stderr.print(escape(error.hint))
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            _stderr.print("Interrupted; nothing of the interrupted step was saved.")
+            raise typer.Exit(130) from None
+        except Exception as error:  # a bug: say so, show where, keep the exit code distinct
+            _stderr.print(
+                f"[bold red]Internal error[/] (a bug in Synthesist, not in your data): "
+                f"{escape(type(error).__name__)}: {escape(str(error))}"
+            )
+            if os.environ.get("SYNTHESIST_DEBUG"):
+                _stderr.print(escape(traceback.format_exc()))
+            else:
+                _stderr.print("Run again with SYNTHESIST_DEBUG=1 to see the traceback, and please report it.")
+            raise typer.Exit(INTERNAL_ERROR_EXIT) from None

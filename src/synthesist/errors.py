@@ -1,0 +1,109 @@
+"""The one exception tree of Synthesist.
+
+Every exception the library raises on purpose derives from :class:`SynthesistError`.
+The tree separates what the *user* can fix from what is a bug in Synthesist::
+
+    SynthesistError                 root; never raised directly
+    ├── UserError                   bad input or a refused action: adapters show the message, exit non-zero
+    │   ├── ProjectNotFound         no review.toml here or above; --project points nowhere
+    │   ├── ProjectExists           `init` into a folder that already holds a project
+    │   ├── ProtocolError           review.toml is not valid TOML or breaks the protocol schema
+    │   ├── ImportFileError         a file cannot be imported at all (empty, binary, wrong format, truncated)
+    │   ├── InvalidRecordError      one record in a file is malformed (file:line: what is wrong)
+    │   ├── AlreadyImported         the same file (by content) was imported before; use --force
+    │   ├── UnknownPlugin           a format, exporter ... name that is not registered (lists what is)
+    │   ├── NotFound                a record, batch ... id that does not exist
+    │   ├── InvalidQuery            a --where filter that cannot be understood
+    │   └── DatabaseError           the database cannot be reached or is newer than this Synthesist
+    └── (anything else)             a bug: adapters show "internal error" and the traceback
+
+Adapters (CLI, web) translate these in exactly one place each; library code never prints.
+User errors carry an ``exit_code`` (CLI) and an ``http_status`` (web) so the mapping stays data.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AlreadyImported",
+    "DatabaseError",
+    "ImportFileError",
+    "InvalidQuery",
+    "InvalidRecordError",
+    "NotFound",
+    "ProjectExists",
+    "ProjectNotFound",
+    "ProtocolError",
+    "SynthesistError",
+    "UnknownPlugin",
+    "UserError",
+]
+
+
+class SynthesistError(Exception):
+    """Root of every exception Synthesist raises on purpose."""
+
+
+class UserError(SynthesistError):
+    """Something the user can fix; the message says what and how."""
+
+    exit_code: int = 1
+    http_status: int = 400
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class ProjectNotFound(UserError):
+    http_status = 404
+
+
+class ProjectExists(UserError):
+    http_status = 409
+
+
+class ProtocolError(UserError):
+    """review.toml is invalid. ``location`` is ``file:line`` when it could be found."""
+
+    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None) -> None:
+        super().__init__(f"{location}: {message}" if location else message, hint=hint)
+        self.location = location
+
+
+class ImportFileError(UserError):
+    """The file as a whole cannot be imported."""
+
+
+class InvalidRecordError(UserError):
+    """One record is malformed. Message format: ``file:line: what is wrong``."""
+
+    def __init__(self, file: str, line: int, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{file}:{line}: {reason}", hint=hint)
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
+class AlreadyImported(UserError):
+    http_status = 409
+
+
+class UnknownPlugin(UserError):
+    http_status = 404
+
+
+class NotFound(UserError):
+    http_status = 404
+
+
+class InvalidQuery(UserError):
+    pass
+
+
+class DatabaseError(UserError):
+    exit_code = 3
+    http_status = 503

@@ -1,0 +1,12 @@
+"""Built-in readers; each module registers its reader(s) on import."""
+
+from synthesist.importing.formats import (  # noqa: F401
+    bibtex,
+    endnote_xml,
+    json_records,
+    medline,
+    pubmed_xml,
+    ris,
+    tabular,
+    wos,
+)

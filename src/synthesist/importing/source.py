@@ -1,0 +1,248 @@
+"""Opening an export file: encoding detection and the binary/empty checks every reader relies on.
+
+Encodings are detected, never guessed silently: a BOM decides; otherwise the whole file must decode
+as strict UTF-8 (checked incrementally, so a large file is not held in memory), else UTF-16 without
+BOM is recognised by its NUL pattern, else charset-normalizer chooses among the single-byte
+encodings and the choice is reported on the batch so the user sees it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from synthesist.errors import ImportFileError
+
+__all__ = ["HEAD_BYTES", "SourceFile", "detect_encoding", "open_source"]
+
+HEAD_BYTES = 64 * 1024
+_CHUNK = 1 << 20
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_ZIP_MAGIC = b"PK\x03\x04"
+_BINARY_MAGICS = (
+    b"%PDF",  # PDF
+    b"\x89PNG",  # PNG
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",  # GIF
+    b"\x1f\x8b",  # gzip
+    b"\xd0\xcf\x11\xe0",  # OLE2: .doc, .xls, .msg
+    b"\x7fELF",  # executable
+    b"Rar!",  # RAR
+    b"7z\xbc\xaf",  # 7-Zip
+    b"\xfd7zXZ",  # xz
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An export file ready to read. ``encoding`` is ``None`` for a binary container (XLSX)."""
+
+    path: Path
+    encoding: str | None
+    head: str
+    head_bytes: bytes
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def is_zip(self) -> bool:
+        return self.head_bytes.startswith(_ZIP_MAGIC)
+
+    def open_text(self) -> TextIO:
+        """Open for streaming text; universal newlines, so readers see ``\\n`` only."""
+        if self.encoding is None:
+            raise ImportFileError(f"{self.name}: is a binary file, not text")
+        return open(self.path, encoding=self.encoding, newline=None)
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """``(line_number, line_without_newline)`` from 1, streaming."""
+        with self.open_text() as handle:
+            for number, line in enumerate(handle, start=1):
+                yield number, line.rstrip("\n")
+
+
+def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
+    """Check the file exists, is not empty and not binary; detect its encoding."""
+    if not path.exists():
+        raise ImportFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise ImportFileError(f"{path}: is a folder, not an export file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError(f"{path.name}: the file is empty", hint="Export the search results again.")
+    with open(path, "rb") as handle:
+        head_bytes = handle.read(HEAD_BYTES)
+    if head_bytes.startswith(_ZIP_MAGIC):
+        # XLSX (and other zip containers): readers open it themselves
+        return SourceFile(path=path, encoding=None, head="", head_bytes=head_bytes, size=size)
+    if any(head_bytes.startswith(magic) for magic in _BINARY_MAGICS):
+        raise ImportFileError(
+            f"{path.name}: is a binary file (PDF, image, archive or Office document), not an export",
+            hint="Export the records as RIS, MEDLINE (.nbib), BibTeX, EndNote XML, CSV or XLSX.",
+        )
+    chosen = encoding or detect_encoding(path, head_bytes)
+    try:
+        codec = codecs.lookup(chosen)
+    except LookupError as exc:
+        raise ImportFileError(
+            f"{path.name}: unknown encoding {chosen!r}",
+            hint="Use a Python codec name: utf-8, cp1252, utf-16...",
+        ) from exc
+    if codec.name == "utf-8" and head_bytes.startswith(codecs.BOM_UTF8):
+        chosen = "utf-8-sig"  # --encoding utf-8 on a file with a BOM: the BOM is not part of the text
+    head = _decode_head(head_bytes, chosen, path)
+    if "\x00" in head:
+        raise ImportFileError(
+            f"{path.name}: contains NUL bytes, so it is a binary file or a damaged export",
+            hint="Open it in a text editor: an export file is text. Export it again if it is damaged.",
+        )
+    if not head.strip():
+        raise ImportFileError(f"{path.name}: holds only white space", hint="Export the search results again.")
+    return SourceFile(path=path, encoding=chosen, head=head, head_bytes=head_bytes, size=size)
+
+
+def detect_encoding(path: Path, head_bytes: bytes) -> str:
+    for bom, name in _BOMS:
+        if head_bytes.startswith(bom):
+            return name
+    if _looks_like_utf16(head_bytes):
+        # ASCII text in UTF-16-LE has its NUL bytes at odd offsets ("T\x00Y\x00"), in UTF-16-BE at even ones
+        sample = head_bytes[:4096]
+        return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+    if b"\x00" in head_bytes:
+        raise ImportFileError(
+            f"{path.name}: contains NUL bytes, so it is a binary file or a damaged export",
+            hint="Open it in a text editor: an export file is text. Export it again if it is damaged.",
+        )
+    if _is_valid_utf8(path):
+        return "utf-8"
+    return _single_byte_encoding(path)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) / 2
+    return max(even_nuls, odd_nuls) > 0.4 * half and min(even_nuls, odd_nuls) < 0.05 * half
+
+
+_DAMAGED_UTF8_EVIDENCE = 3
+
+
+def _is_valid_utf8(path: Path) -> bool:
+    """True for strict UTF-8; False for a single-byte file.
+
+    A file that is UTF-8 up to a stray byte (several real multi-byte characters before it) is
+    neither: decoding it all as Windows-1252 would garble every accented letter without a word, so
+    it is refused with the line of the bad byte.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    multibyte = 0
+    lines_before = 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                prefix = chunk[: max(error.start, 0)]
+                multibyte += sum(1 for ch in prefix.decode("utf-8", "ignore") if ord(ch) > 127)
+                if multibyte >= _DAMAGED_UTF8_EVIDENCE:
+                    line = lines_before + prefix.count(b"\n") + 1
+                    raise ImportFileError(
+                        f"{path.name}:{line}: is UTF-8 text with a byte that is not UTF-8 "
+                        f"(0x{chunk[error.start]:02x}); the file looks damaged",
+                        hint="Export it again, or pass --encoding if you know the file's encoding.",
+                    ) from None
+                return False
+            if not text.isascii():
+                multibyte += sum(1 for ch in text if ord(ch) > 127)
+            lines_before += chunk.count(b"\n")
+            if not chunk:
+                return True
+
+
+def _single_byte_encoding(path: Path) -> str:
+    """Not UTF-8: Windows-1252 (export tools on Windows) unless the text clearly reads better in another.
+
+    Latin-1 replaces Windows-1252 when the file holds a byte Windows-1252 leaves undefined. charset-normalizer
+    is consulted for the rarer single-byte code pages (e.g. cp1250 for Central European names), but only
+    *against* the default: on Western text it ranks cp1250, cp1252 and cp1257 equal (they differ in a few
+    letters, ``ï`` is ``ď`` in cp1250), so another code page wins only when it reads cleanly and the default
+    clearly worse. Only the lines with non-ASCII bytes are sampled (up to 128 KiB), so a large file is never
+    held in memory.
+    """
+    from charset_normalizer import from_bytes
+
+    default, sample = _scan_single_byte(path)
+    results = list(from_bytes(sample))
+    default_chaos = min((m.chaos for m in results if default in m.could_be_from_charset), default=1.0)
+    alternatives = [m for m in results if _is_single_byte(m.encoding)]
+    best = alternatives[0] if alternatives else None
+    if best is not None and best.chaos <= _CLEAN_CHAOS and best.chaos + _CHAOS_MARGIN < default_chaos:
+        return best.encoding.replace("_", "-")
+    return default.replace("_", "-")
+
+
+def _scan_single_byte(path: Path) -> tuple[str, bytes]:
+    """The default encoding (cp1252, or latin-1 if a byte is undefined in cp1252) and non-ASCII sample."""
+    sample: list[bytes] = []
+    sample_size = 0
+    undefined = False
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            undefined = undefined or any(byte in chunk for byte in _CP1252_UNDEFINED)
+            if sample_size < _SAMPLE_BYTES:
+                for line in _NON_ASCII_LINE.findall(chunk):
+                    sample.append(line)
+                    sample_size += len(line)
+                    if sample_size >= _SAMPLE_BYTES:
+                        break
+    return ("latin_1" if undefined else "cp1252"), b"".join(sample)[:_SAMPLE_BYTES]
+
+
+def _is_single_byte(encoding: str) -> bool:
+    """Windows and ISO code pages only: Mac and DOS ones are charset-normalizer's usual mis-detections."""
+    name = encoding.lower().replace("-", "_")
+    return name.startswith(("cp125", "iso8859_", "latin_"))
+
+
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
+_SAMPLE_BYTES = 128 * 1024
+_CHAOS_MARGIN = 0.1  # how much better another code page must read to replace the default
+_CLEAN_CHAOS = 0.05  # ... and it must read cleanly itself
+
+
+def _decode_head(head_bytes: bytes, encoding: str, path: Path) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        return decoder.decode(head_bytes, final=False)
+    except UnicodeDecodeError as exc:
+        line = head_bytes[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path.name}:{line}: cannot be read as {encoding}",
+            hint="Pass --encoding with the file's encoding (e.g. utf-8, cp1252, utf-16).",
+        ) from exc
+
+
+def text_stream(data: str) -> TextIO:
+    """Helper for tests and in-memory sources."""
+    return io.StringIO(data)

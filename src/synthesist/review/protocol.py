@@ -1,0 +1,417 @@
+"""The review protocol: ``review.toml``, hand-edited by the review team, checked strictly.
+
+Every section is a frozen pydantic model that forbids unknown keys, so a typo such as ``mdoe = "dual"``
+is reported instead of silently ignored. :meth:`Protocol.load` turns both TOML syntax errors and schema
+errors into one :class:`~synthesist.errors.ProtocolError` that names each problem by its TOML key path
+and line (see :mod:`synthesist.review.protocol_errors`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomlkit
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from synthesist.errors import ProtocolError
+from synthesist.review.protocol_errors import (
+    ItemProblem,
+    describe_validation_error,
+    protocol_error,
+    syntax_error,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AppraisalSection",
+    "CodebookSection",
+    "CriteriaSection",
+    "DatabaseSearched",
+    "ExtractionField",
+    "ExtractionSection",
+    "Protocol",
+    "ReviewSection",
+    "ScreeningSection",
+    "ScreeningStage",
+    "SearchSection",
+    "SynthesisSection",
+    "Theme",
+    "load_protocol",
+    "render_template",
+]
+
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A value that must say something: blank strings are refused rather than kept as noise."""
+
+ReviewType = Literal[
+    "systematic review",
+    "qualitative systematic review",
+    "qualitative evidence synthesis",
+    "scoping review",
+    "mixed-methods review",
+    "rapid review",
+    "other",
+]
+ScreeningMode = Literal["single", "single-verified", "dual"]
+FieldType = Literal[
+    "short_text", "long_text", "number", "choice", "multi_choice", "date", "participant_counts"
+]
+
+_PROJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
+_TEMPLATE_TITLE = '"__TITLE__"'
+_TEMPLATE_PROJECT_ID = '"new-project-id"'
+
+
+_DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\+[A-Za-z0-9_]+)?://")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _year_or_date(value: Any) -> Any:
+    """``1980``, ``1980-01-01`` (TOML date) or ``"1980-01-01"``/``"1980"`` (quoted) -> int year or date."""
+    if value is None or isinstance(value, bool):
+        # bool is an int in Python; ``date_from = true`` is a mistake, not the year 1
+        return value if value is None else _refuse_bound()
+    if isinstance(value, datetime):
+        raise ValueError(
+            "is a date with a time; expected only a year such as 1980 or a date such as 1980-01-01"
+        )
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int):
+        return value if 1000 <= value <= 9999 else _refuse_bound()
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}", text):
+            return int(text)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    return _refuse_bound()
+
+
+def _refuse_bound() -> Any:
+    raise ValueError("is not allowed; expected a year such as 1980 or a date such as 1980-01-01")
+
+
+YearOrDate = Annotated[int | date | None, BeforeValidator(_year_or_date)]
+
+
+def _first_day(bound: int | date) -> date:
+    return bound if isinstance(bound, date) else date(bound, 1, 1)
+
+
+def _last_day(bound: int | date) -> date:
+    return bound if isinstance(bound, date) else date(bound, 12, 31)
+
+
+class ReviewSection(_Section):
+    title: Text
+    question: str = ""
+    type: ReviewType = "systematic review"
+    authors: list[Text] = Field(default_factory=list)
+    registration: Text | None = None
+
+
+class DatabaseSearched(_Section):
+    name: Text
+    platform: Text | None = None
+    searched_on: date | None = None
+
+
+class SearchSection(_Section):
+    databases: list[DatabaseSearched] = Field(default_factory=list)
+    date_from: YearOrDate = None
+    date_to: YearOrDate = None
+    languages: list[Text] = Field(default_factory=list)
+    other_methods: list[Text] = Field(default_factory=list)
+
+    @field_validator("date_to")
+    @classmethod
+    def _not_before_start(cls, value: int | date | None, info: ValidationInfo) -> int | date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and _last_day(value) < _first_day(start):
+            raise ValueError(f"is before search.date_from = {start}; the search period must run forwards")
+        return value
+
+    @property
+    def period_start(self) -> date | None:
+        """First day covered by the search (1 January when only a year is given)."""
+        return None if self.date_from is None else _first_day(self.date_from)
+
+    @property
+    def period_end(self) -> date | None:
+        """Last day covered by the search (31 December when only a year is given)."""
+        return None if self.date_to is None else _last_day(self.date_to)
+
+
+class CriteriaSection(_Section):
+    inclusion: list[Text] = Field(default_factory=list)
+    exclusion: list[Text] = Field(default_factory=list)
+
+
+class ScreeningStage(_Section):
+    mode: ScreeningMode = "single"
+    # validate_default: an absent sample still has to be checked against (and filled in for) the mode
+    verify_sample: int | str | None = Field(default=None, validate_default=True)
+    reviewers: list[Text] = Field(default_factory=list)
+
+    @field_validator("verify_sample", mode="before")
+    @classmethod
+    def _sample_for_verified_mode(cls, value: Any, info: ValidationInfo) -> Any:
+        if "mode" not in info.data:
+            return value  # the mode itself is wrong; that error is the one worth reading
+        mode = info.data["mode"]
+        if value is None:
+            # "single-verified" with no sample means a second person checks every decision
+            return "all" if mode == "single-verified" else None
+        if mode != "single-verified":
+            raise ValueError('only applies when mode = "single-verified"; remove it or change the mode')
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        if isinstance(value, str):
+            text = value.strip().lower()
+            percent = _PERCENT.match(text)
+            if text == "all" or (percent and 0 < float(percent.group(1)) <= 100):
+                return text.replace(" ", "")
+        raise ValueError(
+            'is not allowed; expected "all", a number of records such as 50, or a percentage such as "20%"'
+        )
+
+
+class ScreeningSection(_Section):
+    title_abstract: ScreeningStage = Field(default_factory=ScreeningStage)
+    full_text: ScreeningStage = Field(default_factory=ScreeningStage)
+    exclusion_reasons: list[Text] = Field(default_factory=list)
+    highlight_include: list[Text] = Field(default_factory=list)
+    highlight_exclude: list[Text] = Field(default_factory=list)
+
+    @field_validator("exclusion_reasons")
+    @classmethod
+    def _reasons_unique(cls, reasons: list[str]) -> list[str]:
+        _refuse_duplicates(reasons, "reason")
+        return reasons
+
+
+class ExtractionField(_Section):
+    name: str
+    label: Text | None = None
+    type: FieldType = "short_text"
+    required: bool = False
+    help: str = ""
+    choices: list[Text] = Field(default_factory=list, validate_default=True)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_identifier(cls, name: str) -> str:
+        if not _FIELD_NAME.match(name):
+            raise ValueError(
+                "is not allowed; expected a short name of lower-case letters, digits and _, "
+                "such as sample_size (the label is what people see)"
+            )
+        return name
+
+    @field_validator("choices")
+    @classmethod
+    def _choices_fit_type(cls, choices: list[str], info: ValidationInfo) -> list[str]:
+        if "type" not in info.data:
+            return choices  # the type itself is wrong; that error is the one worth reading
+        kind = info.data["type"]
+        if kind in ("choice", "multi_choice") and not choices:
+            raise ValueError(f'is empty; a field of type "{kind}" needs the choices to pick from')
+        if kind not in ("choice", "multi_choice") and choices:
+            raise ValueError(f'only applies to fields of type "choice" or "multi_choice", not "{kind}"')
+        _refuse_duplicates(choices, "choice")
+        return choices
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+class ExtractionSection(_Section):
+    fields: list[ExtractionField] = Field(default_factory=list)
+
+    @field_validator("fields")
+    @classmethod
+    def _names_unique(cls, fields: list[ExtractionField]) -> list[ExtractionField]:
+        _refuse_duplicates([field.name for field in fields], "field name", "name")
+        return fields
+
+
+class AppraisalSection(_Section):
+    tool: Text | None = None
+    rating_rule: Text | None = None
+
+
+class SynthesisSection(_Section):
+    method: Text | None = None
+
+
+class Theme(_Section):
+    name: Text
+    definition: str = ""
+    key_terms: list[Text] = Field(default_factory=list)
+    parent: Text | None = None
+
+
+class CodebookSection(_Section):
+    file: Text | None = None
+    themes: list[Theme] = Field(default_factory=list)
+
+    @field_validator("themes")
+    @classmethod
+    def _themes_form_a_tree(cls, themes: list[Theme]) -> list[Theme]:
+        names = [theme.name for theme in themes]
+        _refuse_duplicates(names, "theme name", "name")
+        parents = {theme.name: theme.parent for theme in themes}
+        for index, theme in enumerate(themes):
+            if theme.parent is None:
+                continue
+            if theme.parent not in parents:
+                raise ItemProblem(
+                    f"names a theme that is not in the codebook: {theme.parent!r}", index, "parent"
+                )
+            seen = {theme.name}
+            ancestor: str | None = theme.parent
+            while ancestor is not None:
+                if ancestor in seen:
+                    raise ItemProblem(
+                        "makes a loop: a theme cannot be its own parent or ancestor", index, "parent"
+                    )
+                seen.add(ancestor)
+                ancestor = parents[ancestor]
+        return themes
+
+
+def _refuse_duplicates(values: list[str], what: str, key: str | None = None) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            sub_path: tuple[str | int, ...] = (index, key) if key else (index,)
+            raise ItemProblem(f"repeats the {what} {value!r}; each must be given once", *sub_path)
+        seen.add(value)
+
+
+class Protocol(_Section):
+    """The whole ``review.toml``."""
+
+    schema_version: int = SCHEMA_VERSION
+    project_id: str
+    database_url: Text | None = None
+    review: ReviewSection
+    search: SearchSection = Field(default_factory=SearchSection)
+    criteria: CriteriaSection = Field(default_factory=CriteriaSection)
+    screening: ScreeningSection = Field(default_factory=ScreeningSection)
+    extraction: ExtractionSection = Field(default_factory=ExtractionSection)
+    appraisal: AppraisalSection = Field(default_factory=AppraisalSection)
+    synthesis: SynthesisSection = Field(default_factory=SynthesisSection)
+    codebook: CodebookSection = Field(default_factory=CodebookSection)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version != SCHEMA_VERSION:
+            raise ValueError(
+                f"is not allowed; this Synthesist understands schema_version = {SCHEMA_VERSION} "
+                "(a newer review.toml needs a newer Synthesist)"
+            )
+        return version
+
+    @field_validator("project_id")
+    @classmethod
+    def _id_is_plain(cls, project_id: str) -> str:
+        if not _PROJECT_ID.match(project_id):
+            raise ValueError(
+                "is not allowed; expected letters, digits, '-', '_' or '.', no spaces "
+                "(it is written once when the project is created; better not to change it)"
+            )
+        return project_id
+
+    @field_validator("database_url")
+    @classmethod
+    def _url_parses(cls, url: str | None) -> str | None:
+        # The shape of an RFC 1738 URL as SQLAlchemy reads it; only storage/ imports SQLAlchemy, and it
+        # reports a URL that has the shape but not a driver when the database is opened.
+        if url is not None and not _DATABASE_URL.match(url):
+            raise ValueError(
+                "is not a database address; expected e.g. "
+                '"sqlite:///review.db" or "postgresql+psycopg://user@server/dbname"'
+            )
+        return url
+
+    @classmethod
+    def parse(cls, text: str, file_name: str = "review.toml") -> Protocol:
+        """Validate TOML text; ``file_name`` is only used to label error locations."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise syntax_error(exc, text, file_name) from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = describe_validation_error(exc, cls, data, text)
+            raise protocol_error(problems, file_name) from None
+
+    @classmethod
+    def load(cls, path: Path) -> Protocol:
+        """Read and validate ``review.toml``; every problem is a :class:`ProtocolError`."""
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ProtocolError(
+                f"cannot read {path}: {exc.strerror or exc}",
+                hint="Check that the project folder holds review.toml and that you may read it.",
+            ) from None
+        try:
+            # utf-8-sig: Windows editors (Notepad) may start the file with a byte-order mark
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ProtocolError(
+                "is not UTF-8 text",
+                location=f"{path.name}:{line}",
+                hint="Save review.toml as UTF-8 (in most editors: 'Save as' and choose UTF-8 encoding).",
+            ) from None
+        return cls.parse(text, path.name)
+
+
+def load_protocol(path: Path) -> Protocol:
+    """Same as :meth:`Protocol.load`."""
+    return Protocol.load(path)
+
+
+def render_template(title: str, project_id: str) -> str:
+    """The commented ``review.toml`` for a new project, filled in with its title and id."""
+    if not title.strip():
+        raise ProtocolError(
+            "the review title must not be empty", hint='Give a title, e.g. --title "My review".'
+        )
+    if not _PROJECT_ID.match(project_id):
+        raise ProtocolError(f"project id {project_id!r} may only hold letters, digits, '-', '_' and '.'")
+    template = resources.files("synthesist.review").joinpath("template.toml").read_text(encoding="utf-8")
+    # tomlkit writes a correctly escaped TOML string (quotes, backslashes, control characters)
+    return template.replace(_TEMPLATE_TITLE, tomlkit.string(title.strip()).as_string(), 1).replace(
+        _TEMPLATE_PROJECT_ID, tomlkit.string(project_id).as_string(), 1
+    )

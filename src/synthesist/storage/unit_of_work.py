@@ -1,0 +1,63 @@
+"""The unit of work: one transaction, with the repositories that work inside it.
+
+``with storage.unit_of_work() as uow: ...; uow.commit()`` — leaving the block without commit (or on
+an exception) rolls everything back, including the events, so the log never says something happened
+that did not.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from synthesist.storage.engine import BEGIN_MODE
+from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
+
+__all__ = ["SqlUnitOfWork"]
+
+
+class SqlUnitOfWork:
+    batches: SqlBatchRepository
+    records: SqlRecordRepository
+    events: SqlEventRepository
+
+    def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
+        self._engine = engine
+        self._project_id = project_id
+        self._write = write
+        self._connection: sa.Connection | None = None
+        self._transaction: sa.RootTransaction | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        connection = self._engine.connect()
+        if not self._write:
+            # SQLite: a read does not need the write lock
+            connection = connection.execution_options(**{BEGIN_MODE: "DEFERRED"})
+        self._connection = connection
+        self._transaction = connection.begin()
+        self.batches = SqlBatchRepository(connection, self._project_id)
+        self.records = SqlRecordRepository(connection, self._project_id)
+        self.events = SqlEventRepository(connection, self._project_id)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if self._transaction is not None and self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
+            self._transaction = None
+
+    def commit(self) -> None:
+        assert self._transaction is not None, "commit() outside the unit of work"
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
