@@ -7,7 +7,6 @@ storage backend only has to satisfy these protocols.
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Protocol

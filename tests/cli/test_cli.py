@@ -75,7 +75,9 @@ def test_export_then_import_gives_identical_records(
 
 def test_export_with_a_filter_to_stdout(runner: CliRunner, project_dir: Path, tmp_path: Path) -> None:
     run(runner, "import", write(tmp_path, "a.ris", ris_text(5)), "-s", "CINAHL", "-p", project_dir)
-    result = runner.invoke(app, ["export", "-f", "csv", "-o", "-", "--where", "id<=2", "-p", str(project_dir)])
+    result = runner.invoke(
+        app, ["export", "-f", "csv", "-o", "-", "--where", "id<=2", "-p", str(project_dir)]
+    )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines[0].startswith("record_id,source_record_id,source,title")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from synthesist.errors import ImportFileError
-from synthesist.importing.base import ReadOptions
+from synthesist.importing.base import ParsedRecord, ReadOptions
 from synthesist.importing.formats.medline import MedlineReader
 from synthesist.importing.formats.ris import RisReader, parse_ris_author
 from synthesist.importing.formats.wos import WosReader
@@ -31,8 +31,11 @@ def test_manifest_file_reads_as_described(entry: dict[str, Any]) -> None:
     parsed, rejected = read_all(READERS[entry["format"]], source)
     assert len(parsed) == entry["records"]
     assert len(rejected) == entry.get("rejects", 0)
+    # positions count every record in the file, rejected ones included (as the import service does)
+    items = list(READERS[entry["format"]].read(source, ReadOptions(column_map=entry.get("column_map", {}))))
+    by_position = {n: item.record for n, item in enumerate(items, start=1) if isinstance(item, ParsedRecord)}
     for spot in entry.get("spot", []):
-        record = parsed[spot["position"] - 1].record
+        record = by_position[spot["position"]]
         for field, expected in spot.items():
             if field == "position":
                 continue

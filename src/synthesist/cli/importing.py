@@ -72,7 +72,7 @@ def import_(
 ) -> None:
     """Import database exports as search batches (all-or-nothing unless --skip-invalid).
 
-    Example: synthesist import medline.ris --source "MEDLINE (Ovid)" --searched-on 2014-06-30 --query-file q.txt
+    Example: synthesist import medline.ris -s "MEDLINE (Ovid)" --searched-on 2014-06-30 --query-file q.txt
 
     Example: synthesist import refs.ris --other-method "reference lists"
 

@@ -2,9 +2,9 @@
 
 from synthesist.importing.base import (
     ParsedRecord,
+    Reader,
     ReadItem,
     ReadOptions,
-    Reader,
     RejectedRecord,
     available_readers,
     detect_reader,

@@ -236,7 +236,7 @@ def _json(value: Any) -> str:
 def _compiled_insert(connection: sa.Connection) -> tuple[str, tuple[str, ...], bool]:
     """The records INSERT in the connection's dialect and parameter style; JSON columns take text."""
     table = schema.records
-    values = {
+    values: dict[str, sa.ColumnElement[Any]] = {
         key: sa.bindparam(key, type_=sa.Text) if key in _JSON_KEYS else sa.bindparam(key)
         for key in _INSERT_KEYS
     }

@@ -89,8 +89,9 @@ class _KeyMaker:
 
     def __init__(self) -> None:
         self._used: set[str] = set()
+        self._suffixes: dict[str, int] = {}  # base -> last suffix tried, so 100,000 "anon" keys stay linear
 
-    def key(self, record: Record, record_id: int) -> tuple[str, bool]:
+    def key(self, record: Record) -> tuple[str, bool]:
         """``(key, key_is_the_source_id)``."""
         source_id = record.source_record_id
         if source_id and _VALID_KEY.match(source_id) and source_id.lower() not in self._used:
@@ -99,11 +100,12 @@ class _KeyMaker:
         family = _ascii_word(record.first_author or "") or "anon"
         words = [_ascii_word(word) for word in (record.title or "").split()]
         word = next((w for w in words if len(w) >= 4), "") or next((w for w in words if w), "")
-        base = f"{family}{record.year or ''}{word}" or f"record{record_id}"
-        candidate, suffix = base, 0
+        base = f"{family}{record.year or ''}{word}"
+        candidate, suffix = base, self._suffixes.get(base.lower(), 0)
         while candidate.lower() in self._used:
             suffix += 1
             candidate = f"{base}{chr(ord('a') + suffix - 1)}" if suffix <= 26 else f"{base}-{suffix}"
+        self._suffixes[base.lower()] = suffix
         self._used.add(candidate.lower())
         return candidate, False
 
@@ -167,7 +169,7 @@ class BibtexWriter(Writer):
         keys = _KeyMaker()
         count = 0
         for item in items:
-            key, key_is_source_id = keys.key(item.record, item.record_id)
+            key, key_is_source_id = keys.key(item.record)
             handle.write(("\n" if count else "") + entry_text(item, key, key_is_source_id))
             count += 1
         return count

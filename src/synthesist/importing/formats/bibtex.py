@@ -22,7 +22,7 @@ from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from pylatexenc.latex2text import (  # type: ignore[import-untyped]  # no stubs; ships with bibtexparser
+from pylatexenc.latex2text import (  # no type stubs; ships with bibtexparser
     LatexNodes2Text,
     MacroTextSpec,
     get_default_latex_context_db,

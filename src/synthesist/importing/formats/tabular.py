@@ -57,7 +57,9 @@ def _sniff_delimited(source: SourceFile, delimiter: str) -> float:
     known = ColumnLayout.known_header_count(rows[0])
     if ColumnLayout.has_title_column(rows[0]) and known >= 2:
         return 0.9
-    return 0.5 if known >= 1 or body else 0.35
+    if known == 0 and not body:
+        return 0.2  # one line of text with a comma in it: no evidence of a table
+    return 0.5 if known >= 1 else 0.35
 
 
 class _DelimitedReader(Reader):
