@@ -3,7 +3,7 @@
 # (patient–professional partnerships in chronic back pain), fed with exports from its five databases
 # and from reference lists, then counted and exported. Usage: scripts/demo.sh SYNTHESIST_BIN DEMO_DIR
 set -euo pipefail
-syn=$1
+syn=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=$2
 root="$(cd "$(dirname "$0")/.." && pwd)"
 exports="$root/tests/data/exports"

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from synthesist.errors import ImportFileError
 from synthesist.importing.base import (
     ParsedRecord,
     Reader,
@@ -23,6 +22,7 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.source import SourceFile
+from synthesist.importing.xml_stream import stream_elements
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year, split_keywords
 from synthesist.records.model import Author, Record
 
@@ -161,50 +161,14 @@ class EndnoteXmlReader(Reader):
         return 0.0
 
     def read(self, source: SourceFile, options: ReadOptions) -> Iterator[ReadItem]:
-        count = 0
-        root_seen = False
-        try:
-            with open(source.path, "rb") as handle:
-                events = etree.iterparse(
-                    handle,
-                    events=("start", "end"),
-                    resolve_entities=False,
-                    no_network=True,
-                    huge_tree=True,
-                    recover=False,
-                )
-                for event, element in events:
-                    if event == "start":
-                        if not root_seen:
-                            root_seen = True
-                            if element.tag != "xml" and element.tag != "records":
-                                raise ImportFileError(
-                                    f"{source.name}:{element.sourceline}: not EndNote XML "
-                                    f"(the root element is <{element.tag}>, not <xml>)",
-                                    hint="Export from EndNote with File > Export > XML, or pass --format.",
-                                )
-                        continue
-                    if element.tag != "record":
-                        continue
-                    count += 1
-                    yield self._item(element)
-                    # Free what we have read: the record and the empty shells before it.
-                    element.clear(keep_tail=False)
-                    parent = element.getparent()
-                    while parent is not None and element.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            line = exc.lineno or (exc.position[0] if exc.position else 1)
-            message = str(exc.msg or exc).split(", line ")[0]
-            raise ImportFileError(
-                f"{source.name}:{line}: the XML is broken or cut short ({message})",
-                hint="The file is probably truncated or damaged: export it from EndNote again.",
-            ) from exc
-        if count == 0:
-            raise ImportFileError(
-                f"{source.name}:1: no <record> elements found",
-                hint="The EndNote export holds no references; export the library again.",
-            )
+        for element in stream_elements(
+            source,
+            ("record",),
+            roots=("xml", "records"),
+            format_label="EndNote XML",
+            export_hint="Export from EndNote with File > Export > XML, or pass --format.",
+        ):
+            yield self._item(element)
 
     @staticmethod
     def _item(element: etree._Element) -> ReadItem:

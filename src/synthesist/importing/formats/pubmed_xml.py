@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from synthesist.errors import ImportFileError
 from synthesist.importing.base import (
     ParsedRecord,
     Reader,
@@ -21,6 +20,7 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.source import SourceFile
+from synthesist.importing.xml_stream import stream_elements
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year
 from synthesist.records.model import Author, Record
 
@@ -224,37 +224,14 @@ class PubmedXmlReader(Reader):
         return 0.0
 
     def read(self, source: SourceFile, options: ReadOptions) -> Iterator[ReadItem]:
-        count = 0
-        try:
-            with open(source.path, "rb") as handle:
-                events = etree.iterparse(
-                    handle,
-                    events=("end",),
-                    tag=_ARTICLE_TAGS,
-                    resolve_entities=False,
-                    load_dtd=False,
-                    no_network=True,
-                    huge_tree=True,
-                )
-                for _event, element in events:
-                    count += 1
-                    yield self._item(element)
-                    element.clear(keep_tail=False)
-                    parent = element.getparent()
-                    while parent is not None and element.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            line = exc.lineno or (exc.position[0] if exc.position else 1)
-            message = str(exc.msg or exc).split(", line ")[0]
-            raise ImportFileError(
-                f"{source.name}:{line}: the XML is broken or cut short ({message})",
-                hint="The file is probably truncated or damaged: download it from PubMed again.",
-            ) from exc
-        if count == 0:
-            raise ImportFileError(
-                f"{source.name}:1: no <PubmedArticle> or <PubmedBookArticle> elements found",
-                hint="Save the search from PubMed with 'Send to: File, Format: XML', or pass --format.",
-            )
+        for element in stream_elements(
+            source,
+            _ARTICLE_TAGS,
+            roots=("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"),
+            format_label="PubMed XML",
+            export_hint="Save the search from PubMed with 'Send to: File, Format: XML', or pass --format.",
+        ):
+            yield self._item(element)
 
     @staticmethod
     def _item(element: etree._Element) -> ReadItem:
