@@ -40,7 +40,7 @@ def init(
             f"Created review project [bold]{workspace.project.title}[/] in {workspace.project.root}"
         )
         console.print(f"  protocol: {workspace.project.protocol_path}")
-        console.print(f"  database: {workspace.storage.engine.url.render_as_string(hide_password=True)}")
+        console.print(f"  database: {workspace.storage.display_url}")
         console.print('Next: edit review.toml, then `synthesist import FILE --source "MEDLINE (Ovid)"`.')
     finally:
         workspace.close()

@@ -99,7 +99,7 @@ def project_status(workspace: Workspace) -> ProjectStatus:
     return ProjectStatus(
         title=workspace.project.title,
         project_id=workspace.project.key,
-        database=workspace.storage.engine.url.render_as_string(hide_password=True),
+        database=workspace.storage.display_url,
         sources=sources,
         # Later stages (deduplication, screening...) add their counts here.
         stages={"imported": total},

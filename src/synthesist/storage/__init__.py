@@ -29,6 +29,11 @@ class Storage:
     project_id: int
     backup: Path | None = None
 
+    @property
+    def display_url(self) -> str:
+        """The database address to show a user (password hidden)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def unit_of_work(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.project_id, write=write)
 
