@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["CANONICAL_FIELDS", "Author", "Record"]
+__all__ = ["CANONICAL_FIELDS", "Author", "Record", "is_initials"]
 
 
-def _is_initials(token: str) -> bool:
+def is_initials(token: str) -> bool:
     """``JA``, ``J.A.``, ``J-P``, ``Ł``: up to four capital letters (any alphabet) with dots or hyphens."""
     letters = token.replace(".", "").replace("-", "")
     return 0 < len(letters) <= 4 and letters.isalpha() and letters.isupper()
@@ -69,7 +69,7 @@ class Author:
         parts = name.split(" ")
         if len(parts) == 1:
             return cls(family=name)
-        if _is_initials(parts[-1]) and len(parts) <= 4:
+        if is_initials(parts[-1]) and len(parts) <= 4:
             # MEDLINE style: "van der Berg JA", "Smith J"
             return cls(family=" ".join(parts[:-1]), given=parts[-1])
         if len(parts) > 4:

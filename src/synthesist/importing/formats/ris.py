@@ -46,7 +46,7 @@ from synthesist.importing.base import (
 )
 from synthesist.importing.source import SourceFile
 from synthesist.records.clean import clean_doi, clean_pmid, parse_year
-from synthesist.records.model import Author, Record
+from synthesist.records.model import Author, Record, is_initials
 
 __all__ = ["RisReader", "first_issn", "parse_initials_name", "parse_ris_author"]
 
@@ -99,12 +99,11 @@ def _clean(value: str) -> str | None:
 def parse_initials_name(name: str) -> Author | None:
     """``Cooper K.``, ``Smith BH``, ``Nowak Ł``, ``van Tulder MW`` (Embase, MEDLINE ``AU``), else ``None``.
 
-    Written here rather than relying on :meth:`Author.parse`, whose initials pattern is ASCII-only and so
-    turns ``Nowak Ł`` into given name ``Nowak``, family ``Ł``.
+    Unlike :meth:`Author.parse` (which always returns an author), ``None`` here tells the caller the
+    name is not "family + initials", so it can decide between a person and a group author.
     """
     family, _, initials = name.rpartition(" ")
-    letters = initials.replace(".", "").replace("-", "")
-    if family and 0 < len(letters) <= 4 and letters.isalpha() and letters.isupper():
+    if family and is_initials(initials):
         return Author(family=family, given=initials)
     return None
 

@@ -177,7 +177,7 @@ def _tabular_author(name: str, cell_has_commas: bool) -> Author:
     name = " ".join(name.split())
     medline = _medline_name(name)
     if medline:
-        # Author.parse only knows ASCII initials; "Kowalski Ł" must not become "Ł, Kowalski".
+        # The regex above already split family and initials; "Kowalski Ł" stays family "Kowalski".
         return Author(family=medline.group("family"), given=medline.group("initials"))
     if "," in name:
         return Author.parse(name)
