@@ -12,25 +12,12 @@ from types import TracebackType
 from typing import Protocol
 
 from synthesist.events import Event, LoggedEvent
-from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch
+from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
 from synthesist.records.model import Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 
-__all__ = ["BatchRepository", "EventRepository", "RecordRepository", "SourceCount", "UnitOfWork"]
-
-
-class SourceCount(Protocol):
-    @property
-    def source(self) -> str: ...
-    @property
-    def other_method(self) -> str | None: ...
-    @property
-    def batches(self) -> int: ...
-    @property
-    def records(self) -> int: ...
-    @property
-    def rejects(self) -> int: ...
+__all__ = ["BatchRepository", "EventRepository", "RecordRepository", "UnitOfWork"]
 
 
 class BatchRepository(Protocol):
@@ -52,7 +39,7 @@ class RecordRepository(Protocol):
         self, record_filter: RecordFilter | None = None, *, limit: int | None = None, offset: int = 0
     ) -> Iterator[StoredRecord]: ...
     def count(self, record_filter: RecordFilter | None = None) -> int: ...
-    def counts_by_source(self) -> Sequence[SourceCount]: ...
+    def counts_by_source(self) -> list[SourceCount]: ...
 
 
 class EventRepository(Protocol):

@@ -45,6 +45,15 @@ def test_init_import_status_list_show_log(runner: CliRunner, project_dir: Path, 
     assert shown["title"] == "Patient-centredness in physiotherapy 1" and shown["raw"]["TY"] == ["JOUR"]
     assert "Patient-centredness" in run(runner, "records", "show", "1", "--raw", "-p", project_dir)
 
+    [batch] = json.loads(run(runner, "records", "batches", "-p", project_dir, "--json"))
+    assert (batch["source"], batch["record_count"], batch["searched_on"]) == (
+        "MEDLINE (Ovid)",
+        3,
+        "2014-06-30",
+    )
+    assert json.loads(run(runner, "records", "rejects", str(batch["id"]), "-p", project_dir, "--json")) == []
+    assert "MEDLINE" in run(runner, "records", "batches", "-p", project_dir)
+
     log = json.loads(run(runner, "log", "-p", project_dir, "--json"))
     assert [e["type"] for e in log] == ["project.created", "records.imported"]
     assert "imported 3 records" in run(runner, "log", "-p", project_dir)

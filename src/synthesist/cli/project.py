@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -59,7 +60,7 @@ def status(project: ProjectOption = None, as_json: JsonOption = False) -> None:
                 "title": result.title,
                 "project_id": result.project_id,
                 "database": result.database,
-                "sources": [vars(line) for line in result.sources],
+                "sources": [asdict(line) for line in result.sources],
                 "records_from_databases": result.from_databases,
                 "records_from_other_methods": result.from_other_methods,
                 "stages": result.stages,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -139,7 +140,7 @@ def batches(project: ProjectOption = None, as_json: JsonOption = False) -> None:
     with open_project(project) as workspace:
         found = list_batches(workspace)
     if as_json:
-        print_json([{**vars(b), "imported_at": b.imported_at.isoformat()} for b in found])
+        print_json([asdict(batch) for batch in found])
         return
     table = Table()
     for column in (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-__all__ = ["ImportBatch", "ImportReject", "NewBatch"]
+__all__ = ["ImportBatch", "ImportReject", "NewBatch", "SourceCount"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +51,14 @@ class ImportReject:
     line: int
     reason: str
     excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCount:
+    """Records identified from one source (PRISMA 2020: per database, and per other method)."""
+
+    source: str
+    other_method: str | None
+    batches: int
+    records: int
+    rejects: int

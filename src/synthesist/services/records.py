@@ -8,14 +8,13 @@ from typing import TextIO
 
 from synthesist.events import LoggedEvent
 from synthesist.exporting.base import ExportItem, get_writer
-from synthesist.importing.batch import ImportBatch, ImportReject
+from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.workspace import Workspace
 
 __all__ = [
     "ProjectStatus",
-    "SourceLine",
     "export_records",
     "get_record",
     "list_batches",
@@ -60,20 +59,11 @@ def _export_items(records: Iterable[StoredRecord]) -> Iterator[ExportItem]:
 
 
 @dataclass(frozen=True)
-class SourceLine:
-    source: str
-    other_method: str | None
-    batches: int
-    records: int
-    rejects: int
-
-
-@dataclass(frozen=True)
 class ProjectStatus:
     title: str
     project_id: str
     database: str
-    sources: list[SourceLine]
+    sources: list[SourceCount]
     stages: dict[str, int]
 
     @property
@@ -91,10 +81,7 @@ class ProjectStatus:
 
 def project_status(workspace: Workspace) -> ProjectStatus:
     with workspace.unit_of_work(write=False) as uow:
-        sources = [
-            SourceLine(c.source, c.other_method, c.batches, c.records, c.rejects)
-            for c in uow.records.counts_by_source()
-        ]
+        sources = uow.records.counts_by_source()
         total = uow.records.count()
     return ProjectStatus(
         title=workspace.project.title,

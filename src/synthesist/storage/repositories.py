@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from synthesist.errors import NotFound
 from synthesist.events import Event, LoggedEvent
-from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch
+from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
 from synthesist.records.model import Author, Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.storage import schema
 from synthesist.storage.filters import filter_clauses
 
-__all__ = ["SqlBatchRepository", "SqlEventRepository", "SqlRecordRepository", "SqlSourceCount"]
+__all__ = ["SqlBatchRepository", "SqlEventRepository", "SqlRecordRepository"]
 
 _INSERT_CHUNK = 2000
 _RECORD_COLUMNS = (
@@ -121,21 +121,6 @@ def _batch(row: sa.RowMapping) -> ImportBatch:
     )
 
 
-class SqlSourceCount:
-    """Records per source (PRISMA: identification), from the batches."""
-
-    __slots__ = ("batches", "other_method", "records", "rejects", "source")
-
-    def __init__(
-        self, source: str, other_method: str | None, batches: int, records: int, rejects: int
-    ) -> None:
-        self.source = source
-        self.other_method = other_method
-        self.batches = batches
-        self.records = records
-        self.rejects = rejects
-
-
 class SqlRecordRepository:
     def __init__(self, connection: sa.Connection, project_id: int) -> None:
         self._conn = connection
@@ -196,7 +181,7 @@ class SqlRecordRepository:
             query = query.where(*filter_clauses(record_filter))
         return int(self._conn.execute(query).scalar_one())
 
-    def counts_by_source(self) -> list[SqlSourceCount]:
+    def counts_by_source(self) -> builtins.list[SourceCount]:
         b = schema.batches
         query = (
             sa.select(
@@ -211,7 +196,7 @@ class SqlRecordRepository:
             .order_by(b.c.other_method.is_not(None), b.c.source)
         )
         return [
-            SqlSourceCount(source, other, int(n), int(records or 0), int(rejects or 0))
+            SourceCount(source, other, int(n), int(records or 0), int(rejects or 0))
             for source, other, n, records, rejects in self._conn.execute(query)
         ]
 
