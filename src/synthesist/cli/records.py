@@ -142,30 +142,21 @@ def batches(project: ProjectOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         print_json([asdict(batch) for batch in found])
         return
+    # Six columns fit an 80-column terminal; who imported each batch and when is in `log` and --json.
     table = Table()
-    for column in (
-        "Batch",
-        "Source",
-        "File",
-        "Format",
-        "Searched on",
-        "Imported",
-        "By",
-        "Records",
-        "Rejected",
-    ):
-        table.add_column(column)
+    table.add_column("Batch", justify="right", no_wrap=True)
+    table.add_column("Source", overflow="fold", min_width=12)
+    table.add_column("File (format)", overflow="fold", min_width=12)
+    table.add_column("Searched", no_wrap=True)
+    table.add_column("Records", justify="right", no_wrap=True)
+    table.add_column("Rejects", justify="right", no_wrap=True)
     for b in found:
+        other = f" ({b.other_method})" if b.other_method and b.other_method != b.source else ""
         table.add_row(
             str(b.id),
-            escape(
-                b.source + (f" ({b.other_method})" if b.other_method and b.other_method != b.source else "")
-            ),
-            escape(b.file_name),
-            b.format,
+            escape(b.source + other),
+            escape(f"{b.file_name} ({b.format})"),
             b.searched_on.isoformat() if b.searched_on else "-",
-            f"{b.imported_at:%Y-%m-%d %H:%M}",
-            escape(b.imported_by),
             f"{b.record_count:,}",
             str(b.reject_count),
         )
