@@ -9,6 +9,7 @@ encodings and the choice is reported on the batch so the user sees it.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -53,6 +54,7 @@ class SourceFile:
     head: str
     head_bytes: bytes
     size: int
+    sha256: str
 
     @property
     def name(self) -> str:
@@ -86,15 +88,20 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
         raise ImportFileError(f"{path.name}: the file is empty", hint="Export the search results again.")
     with open(path, "rb") as handle:
         head_bytes = handle.read(HEAD_BYTES)
-    if head_bytes.startswith(_ZIP_MAGIC):
-        # XLSX (and other zip containers): readers open it themselves
-        return SourceFile(path=path, encoding=None, head="", head_bytes=head_bytes, size=size)
     if any(head_bytes.startswith(magic) for magic in _BINARY_MAGICS):
         raise ImportFileError(
             f"{path.name}: is a binary file (PDF, image, archive or Office document), not an export",
             hint="Export the records as RIS, MEDLINE (.nbib), BibTeX, EndNote XML, CSV or XLSX.",
         )
-    chosen = encoding or detect_encoding(path, head_bytes)
+    is_zip = head_bytes.startswith(_ZIP_MAGIC)
+    # One pass over the file gives both the fingerprint (re-import guard) and, when the encoding is
+    # still open, the UTF-8 verdict: a 170 MB export is read once here, not twice.
+    check_utf8 = encoding is None and not is_zip and _encoding_from_head(head_bytes) is None
+    digest, utf8_valid = _scan(path, check_utf8=check_utf8)
+    if is_zip:
+        # XLSX (and other zip containers): readers open it themselves
+        return SourceFile(path=path, encoding=None, head="", head_bytes=head_bytes, size=size, sha256=digest)
+    chosen = encoding or detect_encoding(path, head_bytes, utf8_valid)
     try:
         codec = codecs.lookup(chosen)
     except LookupError as exc:
@@ -112,10 +119,26 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
         )
     if not head.strip():
         raise ImportFileError(f"{path.name}: holds only white space", hint="Export the search results again.")
-    return SourceFile(path=path, encoding=chosen, head=head, head_bytes=head_bytes, size=size)
+    return SourceFile(path=path, encoding=chosen, head=head, head_bytes=head_bytes, size=size, sha256=digest)
 
 
-def detect_encoding(path: Path, head_bytes: bytes) -> str:
+def detect_encoding(path: Path, head_bytes: bytes, utf8_valid: bool | None = None) -> str:
+    """The file's encoding. ``utf8_valid`` is the verdict of an earlier :func:`_scan`, if there was one."""
+    from_head = _encoding_from_head(head_bytes)
+    if from_head is not None:
+        return from_head
+    if b"\x00" in head_bytes:
+        raise ImportFileError(
+            f"{path.name}: contains NUL bytes, so it is a binary file or a damaged export",
+            hint="Open it in a text editor: an export file is text. Export it again if it is damaged.",
+        )
+    if utf8_valid is None:
+        utf8_valid = _scan(path, check_utf8=True)[1]
+    return "utf-8" if utf8_valid else _single_byte_encoding(path)
+
+
+def _encoding_from_head(head_bytes: bytes) -> str | None:
+    """An encoding the first bytes prove: a byte-order mark, or UTF-16's pattern of NUL bytes."""
     for bom, name in _BOMS:
         if head_bytes.startswith(bom):
             return name
@@ -123,14 +146,7 @@ def detect_encoding(path: Path, head_bytes: bytes) -> str:
         # ASCII text in UTF-16-LE has its NUL bytes at odd offsets ("T\x00Y\x00"), in UTF-16-BE at even ones
         sample = head_bytes[:4096]
         return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-    if b"\x00" in head_bytes:
-        raise ImportFileError(
-            f"{path.name}: contains NUL bytes, so it is a binary file or a damaged export",
-            hint="Open it in a text editor: an export file is text. Export it again if it is damaged.",
-        )
-    if _is_valid_utf8(path):
-        return "utf-8"
-    return _single_byte_encoding(path)
+    return None
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -146,37 +162,57 @@ def _looks_like_utf16(data: bytes) -> bool:
 _DAMAGED_UTF8_EVIDENCE = 4  # continuation bytes: two or more real multi-byte characters
 
 
-def _is_valid_utf8(path: Path) -> bool:
-    """True for strict UTF-8; False for a single-byte file.
+def _scan(path: Path, *, check_utf8: bool) -> tuple[str, bool | None]:
+    """SHA-256 of the file and, with ``check_utf8``, whether it is strict UTF-8 (else ``None``)."""
+    digest = hashlib.sha256()
+    verdict = _Utf8Verdict(path.name) if check_utf8 else None
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if verdict is not None:
+                verdict.feed(chunk)
+    if verdict is not None:
+        verdict.feed(b"", final=True)
+    return digest.hexdigest(), verdict.valid if verdict is not None else None
+
+
+class _Utf8Verdict:
+    """Decides, chunk by chunk, whether a file is strict UTF-8 (``valid``: None until the end).
 
     A file that is UTF-8 up to a stray byte (several real multi-byte characters before it) is
-    neither: decoding it all as Windows-1252 would garble every accented letter without a word, so
-    it is refused with the line of the bad byte.
+    neither UTF-8 nor single-byte: decoding it all as Windows-1252 would garble every accented
+    letter without a word, so it is refused with the line of the bad byte.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    multibyte = 0
-    lines_before = 0
-    with open(path, "rb") as handle:
-        while True:
-            chunk = handle.read(_CHUNK)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as error:
-                prefix = chunk[: max(error.start, 0)]
-                multibyte += len(prefix) - len(prefix.decode("utf-8", "ignore"))
-                if multibyte >= _DAMAGED_UTF8_EVIDENCE:
-                    line = lines_before + prefix.count(b"\n") + 1
-                    raise ImportFileError(
-                        f"{path.name}:{line}: is UTF-8 text with a byte that is not UTF-8 "
-                        f"(0x{chunk[error.start]:02x}); the file looks damaged",
-                        hint="Export it again, or pass --encoding if you know the file's encoding.",
-                    ) from None
-                return False
-            # bytes beyond one per character: evidence of real multi-byte UTF-8 (O(1), no per-character scan)
-            multibyte += len(chunk) - len(text)
-            lines_before += chunk.count(b"\n")
-            if not chunk:
-                return True
+
+    def __init__(self, file_name: str) -> None:
+        self._file_name = file_name
+        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._multibyte = 0
+        self._lines_before = 0
+        self.valid: bool | None = None
+
+    def feed(self, chunk: bytes, *, final: bool = False) -> None:
+        if self.valid is False:
+            return
+        try:
+            text = self._decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as error:
+            prefix = chunk[: max(error.start, 0)]
+            self._multibyte += len(prefix) - len(prefix.decode("utf-8", "ignore"))
+            if self._multibyte >= _DAMAGED_UTF8_EVIDENCE:
+                line = self._lines_before + prefix.count(b"\n") + 1
+                raise ImportFileError(
+                    f"{self._file_name}:{line}: is UTF-8 text with a byte that is not UTF-8 "
+                    f"(0x{chunk[error.start]:02x}); the file looks damaged",
+                    hint="Export it again, or pass --encoding if you know the file's encoding.",
+                ) from None
+            self.valid = False
+            return
+        # bytes beyond one per character: evidence of real multi-byte UTF-8 (O(1), no per-character scan)
+        self._multibyte += len(chunk) - len(text)
+        self._lines_before += chunk.count(b"\n")
+        if final:
+            self.valid = True
 
 
 def _single_byte_encoding(path: Path) -> str:

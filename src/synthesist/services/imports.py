@@ -9,7 +9,6 @@ in the batch's reject report — so ``records in file = imported + rejected`` al
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,12 +90,11 @@ def import_files(
     imported: list[FileImported] = []
     with workspace.unit_of_work() as uow:
         for path, src, reader in readers:
-            digest = _sha256(path)
-            _refuse_reimport(uow, path, digest, request.force)
+            _refuse_reimport(uow, path, src.sha256, request.force)
             batch = NewBatch(
                 source=source,
                 file_name=path.name,
-                file_sha256=digest,
+                file_sha256=src.sha256,
                 format=reader.name,
                 encoding=src.encoding,
                 searched_on=request.searched_on,
@@ -190,14 +188,6 @@ def _import_one(
     return FileImported(
         source.path, batch_id, batch.source, reader.name, source.encoding, count, rejects, batch.file_sha256
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _refuse_reimport(uow: UnitOfWork, path: Path, digest: str, force: bool) -> None:
