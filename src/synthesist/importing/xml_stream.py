@@ -1,4 +1,4 @@
-"""Streaming XML for the XML readers (EndNote, PubMed): one record element at a time, freed after use.
+"""XML for the XML readers (EndNote, PubMed): streaming one record element at a time, and text helpers.
 
 lxml's iterparse keeps every element it has built unless told otherwise; clearing each record and
 deleting the empty shells before it keeps memory flat for 100,000-record files. Entities and DTDs
@@ -13,8 +13,11 @@ from lxml import etree
 
 from synthesist.errors import ImportFileError
 from synthesist.importing.source import SourceFile
+from synthesist.records.clean import clean_text
 
-__all__ = ["stream_elements"]
+__all__ = ["element_excerpt", "element_text", "joined_text", "stream_elements"]
+
+_EXCERPT_CHARS = 200
 
 
 def stream_elements(
@@ -72,3 +75,20 @@ def stream_elements(
     if count == 0:
         names = " or ".join(f"<{tag}>" for tag in tags)
         raise ImportFileError(f"{source.name}:1: no {names} elements found", hint=export_hint)
+
+
+def joined_text(element: etree._Element) -> str:
+    """All text under the element (inside style or markup children too)."""
+    return "".join(str(text) for text in element.itertext())
+
+
+def element_text(element: etree._Element | None) -> str | None:
+    """The element's cleaned text, ``None`` when the element is missing or empty."""
+    if element is None:
+        return None
+    return clean_text(joined_text(element))
+
+
+def element_excerpt(element: etree._Element) -> str:
+    """The start of the element's XML, for a reject report."""
+    return etree.tostring(element, encoding="unicode", with_tail=False)[:_EXCERPT_CHARS]

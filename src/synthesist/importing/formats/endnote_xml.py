@@ -22,7 +22,7 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.source import SourceFile
-from synthesist.importing.xml_stream import stream_elements
+from synthesist.importing.xml_stream import element_excerpt, element_text, joined_text, stream_elements
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year, split_keywords
 from synthesist.records.model import Author, Record
 
@@ -30,18 +30,6 @@ __all__ = ["EndnoteXmlReader"]
 
 _ISSN = re.compile(r"\b(\d{4}-?\d{3}[\dXx])\b")
 _PUBMED_DATABASES = ("pubmed", "medline", "nlm")
-_EXCERPT_CHARS = 200
-
-
-def _joined(element: etree._Element) -> str:
-    """All text under the element (inside style or markup children too)."""
-    return "".join(str(text) for text in element.itertext())
-
-
-def _text(element: etree._Element | None) -> str | None:
-    if element is None:
-        return None
-    return clean_text(_joined(element))
 
 
 def _raw_fields(record: etree._Element) -> dict[str, list[str]]:
@@ -57,7 +45,7 @@ def _raw_fields(record: etree._Element) -> dict[str, list[str]]:
             raw.setdefault(f"{path}@{name!s}", []).append(str(value))
         children = [child for child in element if isinstance(child.tag, str)]
         if all(child.tag == "style" for child in children):
-            text = _joined(element)
+            text = joined_text(element)
             if text.strip():
                 raw.setdefault(path, []).append(text)
             return
@@ -89,10 +77,11 @@ def _issn(value: str | None, ref_type: str) -> str | None:
 
 
 def _pmid(record: etree._Element) -> str | None:
-    accession = _text(record.find("accession-num"))
+    accession = element_text(record.find("accession-num"))
     databases = " ".join(
         filter(
-            None, (_text(record.find(tag)) for tag in ("remote-database-name", "remote-database-provider"))
+            None,
+            (element_text(record.find(tag)) for tag in ("remote-database-name", "remote-database-provider")),
         )
     ).lower()
     if accession and accession.isdigit() and any(name in databases for name in _PUBMED_DATABASES):
@@ -104,44 +93,44 @@ def record_from_element(element: etree._Element) -> Record:
     ref_type_element = element.find("ref-type")
     ref_type = str(ref_type_element.get("name", "")) if ref_type_element is not None else ""
     authors = [
-        _author(_joined(author))
+        _author(joined_text(author))
         for author in element.iterfind("contributors/authors/author")
-        if _joined(author).strip()
+        if joined_text(author).strip()
     ]
     journal = (
-        _text(element.find("periodical/full-title"))
-        or _text(element.find("titles/secondary-title"))
-        or _text(element.find("alt-periodical/full-title"))
-        or _text(element.find("periodical/abbr-1"))
+        element_text(element.find("periodical/full-title"))
+        or element_text(element.find("titles/secondary-title"))
+        or element_text(element.find("alt-periodical/full-title"))
+        or element_text(element.find("periodical/abbr-1"))
     )
-    keywords = split_keywords([_joined(keyword) for keyword in element.iterfind("keywords/keyword")], ";\r\n")
-    year = parse_year(_text(element.find("dates/year"))) or parse_year(
-        _text(element.find("dates/pub-dates/date"))
+    keywords = split_keywords(
+        [joined_text(keyword) for keyword in element.iterfind("keywords/keyword")], ";\r\n"
     )
-    url = _text(element.find("urls/related-urls/url")) or _text(element.find("urls/web-urls/url"))
+    year = parse_year(element_text(element.find("dates/year"))) or parse_year(
+        element_text(element.find("dates/pub-dates/date"))
+    )
+    url = element_text(element.find("urls/related-urls/url")) or element_text(
+        element.find("urls/web-urls/url")
+    )
     return Record(
-        title=_text(element.find("titles/title")),
+        title=element_text(element.find("titles/title")),
         authors=authors,
         year=year,
         journal=journal,
-        volume=_text(element.find("volume")),
-        issue=_text(element.find("number")),
-        pages=_text(element.find("pages")),
-        doi=clean_doi(_text(element.find("electronic-resource-num"))),
+        volume=element_text(element.find("volume")),
+        issue=element_text(element.find("number")),
+        pages=element_text(element.find("pages")),
+        doi=clean_doi(element_text(element.find("electronic-resource-num"))),
         pmid=_pmid(element),
-        issn=_issn(_text(element.find("isbn")), ref_type),
-        abstract=_text(element.find("abstract")),
+        issn=_issn(element_text(element.find("isbn")), ref_type),
+        abstract=element_text(element.find("abstract")),
         keywords=keywords,
-        language=_text(element.find("language")),
+        language=element_text(element.find("language")),
         publication_type=clean_text(ref_type),
         url=url,
-        source_record_id=_text(element.find("rec-number")),
+        source_record_id=element_text(element.find("rec-number")),
         raw=_raw_fields(element),
     )
-
-
-def _excerpt(element: etree._Element) -> str:
-    return etree.tostring(element, encoding="unicode", with_tail=False)[:_EXCERPT_CHARS]
 
 
 @register_reader
@@ -178,6 +167,6 @@ class EndnoteXmlReader(Reader):
             return RejectedRecord(
                 line=line,
                 reason="record has no title, authors, DOI or PMID",
-                excerpt=_excerpt(element),
+                excerpt=element_excerpt(element),
             )
         return ParsedRecord(record=record, line=line)

@@ -20,7 +20,7 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.source import SourceFile
-from synthesist.importing.xml_stream import stream_elements
+from synthesist.importing.xml_stream import element_excerpt, element_text, joined_text, stream_elements
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year
 from synthesist.records.model import Author, Record
 
@@ -29,23 +29,11 @@ __all__ = ["PubmedXmlReader"]
 _ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 # Inline markup PubMed allows inside titles and abstracts; such an element is part of a value.
 _INLINE = frozenset({"i", "b", "u", "sup", "sub", "mml:math", "DispFormula"})
-_EXCERPT_CHARS = 200
-
-
-def _joined(element: etree._Element) -> str:
-    """All text under the element (inside style or markup children too)."""
-    return "".join(str(text) for text in element.itertext())
-
-
-def _text(element: etree._Element | None) -> str | None:
-    if element is None:
-        return None
-    return clean_text(_joined(element))
 
 
 def _first_text(element: etree._Element, *paths: str) -> str | None:
     for path in paths:
-        text = _text(element.find(path))
+        text = element_text(element.find(path))
         if text:
             return text
     return None
@@ -60,7 +48,7 @@ def _raw_fields(article: etree._Element) -> dict[str, list[str]]:
             raw.setdefault(f"{path}@{name!s}", []).append(str(value))
         children = [child for child in element if isinstance(child.tag, str)]
         if all(child.tag in _INLINE for child in children):
-            text = _joined(element)
+            text = joined_text(element)
             if text.strip():
                 raw.setdefault(path, []).append(text)
             return
@@ -78,13 +66,13 @@ def _authors(author_list: etree._Element | None) -> list[Author]:
     if author_list is None:
         return authors
     for author in author_list.iterfind("Author"):
-        collective = _text(author.find("CollectiveName"))
+        collective = element_text(author.find("CollectiveName"))
         if collective:
             authors.append(Author(family=collective, organisation=True))
             continue
-        family = _text(author.find("LastName"))
+        family = element_text(author.find("LastName"))
         if family:
-            given = _text(author.find("ForeName")) or _text(author.find("Initials")) or ""
+            given = element_text(author.find("ForeName")) or element_text(author.find("Initials")) or ""
             authors.append(Author(family=family, given=given))
     return authors
 
@@ -94,7 +82,7 @@ def _abstract(abstract: etree._Element | None) -> str | None:
         return None
     parts: list[str] = []
     for section in abstract.iterfind("AbstractText"):
-        text = _text(section)
+        text = element_text(section)
         if not text:
             continue
         label = section.get("Label")
@@ -105,13 +93,13 @@ def _abstract(abstract: etree._Element | None) -> str | None:
 def _doi(article: etree._Element, *id_lists: str) -> str | None:
     for location in article.iter("ELocationID"):
         if location.get("EIdType") == "doi":
-            doi = clean_doi(_text(location))
+            doi = clean_doi(element_text(location))
             if doi:
                 return doi
     for path in id_lists:
         for article_id in article.iterfind(f"{path}/ArticleId"):
             if article_id.get("IdType") == "doi":
-                doi = clean_doi(_text(article_id))
+                doi = clean_doi(element_text(article_id))
                 if doi:
                     return doi
     return None
@@ -123,7 +111,7 @@ def _keywords(citation: etree._Element) -> list[str]:
     seen: set[str] = set()
     keywords: list[str] = []
     for term in terms:
-        text = _text(term)
+        text = element_text(term)
         if text and text not in seen:
             seen.add(text)
             keywords.append(text)
@@ -131,11 +119,11 @@ def _keywords(citation: etree._Element) -> list[str]:
 
 
 def _pages(article: etree._Element) -> str | None:
-    pages = _text(article.find("Pagination/MedlinePgn"))
+    pages = element_text(article.find("Pagination/MedlinePgn"))
     if pages:
         return pages
-    start = _text(article.find("Pagination/StartPage"))
-    end = _text(article.find("Pagination/EndPage"))
+    start = element_text(article.find("Pagination/StartPage"))
+    end = element_text(article.find("Pagination/EndPage"))
     if start:
         return f"{start}-{end}" if end else start
     return _first_text(article, "ELocationID[@EIdType='pii']")
@@ -151,25 +139,26 @@ def journal_record(element: etree._Element) -> Record:
     issue = article.find("Journal/JournalIssue")
     if issue is None:
         issue = etree.Element("JournalIssue")
-    pmid = clean_pmid(_text(citation.find("PMID")))
-    year = parse_year(_text(issue.find("PubDate/Year"))) or parse_year(
-        _text(issue.find("PubDate/MedlineDate"))
+    pmid = clean_pmid(element_text(citation.find("PMID")))
+    year = parse_year(element_text(issue.find("PubDate/Year"))) or parse_year(
+        element_text(issue.find("PubDate/MedlineDate"))
     )
     return Record(
         title=_first_text(article, "ArticleTitle", "VernacularTitle"),
         authors=_authors(article.find("AuthorList")),
-        year=year or parse_year(_text(article.find("ArticleDate/Year"))),
+        year=year or parse_year(element_text(article.find("ArticleDate/Year"))),
         journal=_first_text(article, "Journal/Title", "Journal/ISOAbbreviation"),
-        volume=_text(issue.find("Volume")),
-        issue=_text(issue.find("Issue")),
+        volume=element_text(issue.find("Volume")),
+        issue=element_text(issue.find("Issue")),
         pages=_pages(article),
         doi=_doi(article) or _doi(element, "PubmedData/ArticleIdList"),
         pmid=pmid,
-        issn=_first_text(article, "Journal/ISSN") or _text(citation.find("MedlineJournalInfo/ISSNLinking")),
+        issn=_first_text(article, "Journal/ISSN")
+        or element_text(citation.find("MedlineJournalInfo/ISSNLinking")),
         abstract=_abstract(article.find("Abstract")),
         keywords=_keywords(citation),
-        language=_text(article.find("Language")),
-        publication_type=_text(article.find("PublicationTypeList/PublicationType")),
+        language=element_text(article.find("Language")),
+        publication_type=element_text(article.find("PublicationTypeList/PublicationType")),
         source_record_id=pmid,
         raw=_raw_fields(element),
     )
@@ -182,26 +171,26 @@ def book_record(element: etree._Element) -> Record:
     book = document.find("Book")
     if book is None:
         book = etree.Element("Book")
-    pmid = clean_pmid(_text(document.find("PMID")))
-    article_title = _text(document.find("ArticleTitle"))
-    book_title = _text(book.find("BookTitle"))
+    pmid = clean_pmid(element_text(document.find("PMID")))
+    article_title = element_text(document.find("ArticleTitle"))
+    book_title = element_text(book.find("BookTitle"))
     # A chapter has its own ArticleTitle inside the book; a whole Bookshelf book has only BookTitle.
     authors = _authors(document.find("AuthorList")) or _authors(book.find("AuthorList[@Type='authors']"))
     return Record(
         title=article_title or book_title,
         authors=authors or _authors(book.find("AuthorList")),
-        year=parse_year(_text(book.find("PubDate/Year")))
-        or parse_year(_text(book.find("PubDate/MedlineDate"))),
+        year=parse_year(element_text(book.find("PubDate/Year")))
+        or parse_year(element_text(book.find("PubDate/MedlineDate"))),
         journal=book_title if article_title else None,
-        volume=_text(book.find("Volume")),
-        pages=_text(document.find("Pagination/MedlinePgn")),
+        volume=element_text(book.find("Volume")),
+        pages=element_text(document.find("Pagination/MedlinePgn")),
         doi=_doi(document, "ArticleIdList") or _doi(element, "PubmedBookData/ArticleIdList"),
         pmid=pmid,
-        issn=_text(book.find("ISSN")),
+        issn=element_text(book.find("ISSN")),
         abstract=_abstract(document.find("Abstract")),
         keywords=_keywords(document),
-        language=_text(document.find("Language")),
-        publication_type=_text(document.find("PublicationType")) or "Book",
+        language=element_text(document.find("Language")),
+        publication_type=element_text(document.find("PublicationType")) or "Book",
         source_record_id=pmid,
         raw=_raw_fields(element),
     )
@@ -241,6 +230,6 @@ class PubmedXmlReader(Reader):
             return RejectedRecord(
                 line=line,
                 reason=f"<{element.tag}> has neither a PMID nor a title",
-                excerpt=etree.tostring(element, encoding="unicode", with_tail=False)[:_EXCERPT_CHARS],
+                excerpt=element_excerpt(element),
             )
         return ParsedRecord(record=record, line=line)
