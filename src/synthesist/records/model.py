@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["CANONICAL_FIELDS", "Author", "Record", "is_initials"]
+__all__ = ["CANONICAL_FIELDS", "TEXT_FIELDS", "Author", "Record", "is_initials"]
 
 
 def is_initials(token: str) -> bool:
@@ -147,3 +147,7 @@ class Record:
 
 
 CANONICAL_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record) if f.name != "raw")
+# The canonical fields that hold one optional string (all but authors, keywords and year).
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    name for name in CANONICAL_FIELDS if name not in ("authors", "keywords", "year")
+)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from synthesist.errors import NotFound
 from synthesist.events import Event, LoggedEvent
 from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
-from synthesist.records.model import Author, Record
+from synthesist.records.model import TEXT_FIELDS, Author, Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.storage import schema
@@ -22,10 +22,8 @@ from synthesist.storage.filters import filter_clauses
 __all__ = ["SqlBatchRepository", "SqlEventRepository", "SqlRecordRepository"]
 
 _INSERT_CHUNK = 2000
-_RECORD_COLUMNS = (
-    "title", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn",
-    "abstract", "language", "publication_type", "url", "source_record_id",
-)  # fmt: skip
+# Columns that hold a canonical field as it is (authors, keywords and raw are JSON, handled apart).
+_RECORD_COLUMNS = (*TEXT_FIELDS, "year")
 
 
 def _now() -> datetime:

@@ -22,28 +22,13 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.source import SourceFile
-from synthesist.records.model import Author, Record
+from synthesist.records.model import TEXT_FIELDS, Author, Record
 
 __all__ = ["EXPORT_MARKER", "EXPORT_VERSION", "JsonRecordsReader", "record_from_json"]
 
 EXPORT_MARKER = "synthesist_export"
 EXPORT_VERSION = 1
 _CHUNK = 1 << 20
-_TEXT_FIELDS = (
-    "title",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "issn",
-    "abstract",
-    "language",
-    "publication_type",
-    "url",
-    "source_record_id",
-)
 _EXCERPT_CHARS = 200
 
 
@@ -169,7 +154,7 @@ def record_from_json(data: Any) -> Record:
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         raise ValueError("'year' must be a whole number or null")
-    texts = {name: _check_str(data, name) for name in _TEXT_FIELDS}
+    texts = {name: _check_str(data, name) for name in TEXT_FIELDS}
     return Record(
         **texts,
         year=year,
