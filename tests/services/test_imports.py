@@ -128,3 +128,16 @@ def test_a_source_missing_from_the_protocol_gets_a_warning(workspace: Workspace,
         assert result.warnings and "not among the databases" in result.warnings[0]
     else:
         assert result.warnings == []
+
+
+def test_export_to_a_file_picks_the_format_from_the_extension(
+    workspace: Workspace, write_file, tmp_path: Path
+) -> None:
+    from synthesist.services.records import export_records_to_file
+
+    import_files(workspace, ImportRequest(paths=[write_file("m.ris", ris_text(3))], source="MEDLINE"))
+    assert export_records_to_file(workspace, tmp_path / "out" / "records.bib") == ("bibtex", 3)
+    assert (tmp_path / "out" / "records.bib").read_text(encoding="utf-8").startswith("@")
+    with pytest.raises(UnknownPlugin, match="cannot tell the format"):
+        export_records_to_file(workspace, tmp_path / "records.docx")
+    assert not list(tmp_path.glob("*records.docx*")), "a refused export leaves no file behind"

@@ -10,12 +10,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import ClassVar, TextIO, TypeVar
 
 from synthesist.errors import UnknownPlugin
 from synthesist.records.model import Record
 
-__all__ = ["ExportItem", "Writer", "available_writers", "get_writer", "register_writer"]
+__all__ = ["ExportItem", "Writer", "available_writers", "get_writer", "register_writer", "writer_for_path"]
 
 
 @dataclass(slots=True)
@@ -71,3 +72,21 @@ def get_writer(name: str) -> Writer:
         raise UnknownPlugin(
             f"unknown export format {name!r}", hint=f"Available formats: {', '.join(writers)}."
         ) from None
+
+
+# Extensions people use for these formats besides each writer's own.
+_EXTENSION_ALIASES = {".txt": "ris"}
+
+
+def writer_for_path(path: Path) -> str:
+    """The writer whose extension the file name has (``records.bib`` -> ``bibtex``)."""
+    suffix = path.suffix.lower()
+    by_extension = {writer.extension: name for name, writer in available_writers().items()}
+    by_extension.update(_EXTENSION_ALIASES)
+    if suffix in by_extension:
+        return by_extension[suffix]
+    raise UnknownPlugin(
+        f"cannot tell the format from {path.name!r}",
+        hint=f"Pass --format ({', '.join(available_writers())}) or use one of the extensions "
+        f"{', '.join(sorted(by_extension))}.",
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from synthesist.events import LoggedEvent
-from synthesist.exporting.base import ExportItem, get_writer
+from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
@@ -16,6 +19,7 @@ from synthesist.workspace import Workspace
 __all__ = [
     "ProjectStatus",
     "export_records",
+    "export_records_to_file",
     "get_record",
     "list_batches",
     "list_records",
@@ -51,6 +55,31 @@ def export_records(
     writer = get_writer(format_name)
     with workspace.unit_of_work(write=False) as uow:
         return writer.write(_export_items(uow.records.iterate(record_filter)), handle)
+
+
+def export_records_to_file(
+    workspace: Workspace,
+    path: Path,
+    format_name: str | None = None,
+    record_filter: RecordFilter | None = None,
+) -> tuple[str, int]:
+    """Export to ``path`` (format from ``format_name`` or the extension); returns (format, count).
+
+    Written to a temporary file beside the target, then renamed: a failed export leaves no half file
+    and never damages an earlier export of the same name.
+    """
+    chosen = format_name or writer_for_path(path)
+    get_writer(chosen)  # an unknown format fails before any file is touched
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            count = export_records(workspace, chosen, handle, record_filter)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return chosen, count
 
 
 def _export_items(records: Iterable[StoredRecord]) -> Iterator[ExportItem]:
