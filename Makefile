@@ -39,6 +39,8 @@ lint: install-test
 ## benchmarks: run the measurements and update docs/benchmarks.md
 benchmarks: install
 	$(BIN)/python benchmarks/import_speed.py --records 100000 --update-docs docs/benchmarks.md
+	$(BIN)/python benchmarks/dedup_accuracy.py --update-docs docs/benchmarks.md
+	$(BIN)/python benchmarks/dedup_speed.py --update-docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from docs_section import measured_on, write_section
 
 WORDS = [
     "chronic",
@@ -144,40 +145,21 @@ def measure(records: int, database_url: str | None) -> dict[str, object]:
         }
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    python = platform.python_version()
-    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, Python {python}, {platform.system()}"
-
-
 def update_docs(path: Path, results: list[dict[str, object]]) -> None:
-    start, end = "<!-- import_speed:start -->", "<!-- import_speed:end -->"
     rows = "\n".join(
         f"| {r['database']} | {r['records']:,} | {r['file_mib']:.0f} MiB | {r['seconds']:.1f} s | "
         f"{r['records_per_second']:,.0f} | {r['peak_mib']:.0f} MiB |"
         for r in results
     )
-    section = (
-        f"{start}\n## Import speed (`benchmarks/import_speed.py`)\n\n"
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}.\n"
+    write_section(
+        path,
+        "import_speed",
+        "## Import speed (`benchmarks/import_speed.py`)\n\n"
+        f"{measured_on()}.\n"
         "Target: 100,000 RIS records in under 20 s and under 1 GB peak memory.\n\n"
         "| Database | Records | File | Time | Records/s | Peak memory |\n|---|---:|---:|---:|---:|---:|\n"
-        f"{rows}\n{end}"
+        f"{rows}",
     )
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if start in text and end in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

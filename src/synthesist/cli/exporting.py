@@ -22,21 +22,36 @@ def export(
         typer.Option("--format", "-f", help="ris, csv, bibtex or json (default: from the file extension)."),
     ] = None,
     where: WhereOption = None,
+    deduplicated: Annotated[
+        bool,
+        typer.Option(
+            "--deduplicated",
+            help="Leave out records marked as duplicates; each kept record gets the gaps its "
+            "duplicates fill.",
+        ),
+    ] = False,
     project: ProjectOption = None,
 ) -> None:
     """Export records to RIS, CSV, BibTeX or JSON; re-importing the file gives the same records.
 
+    The CSV export has the columns duplicate_group, is_primary and duplicate_of after deduplication.
+
     Example: synthesist export --format csv --where "year>=2000" -o records.csv
+    Example: synthesist export --deduplicated -o for-screening.ris
     """
     chosen_filter = record_filter(where)
     with open_project(project) as workspace:
         if str(output) == "-":
             if format_name is None:
                 raise UnknownPlugin("writing to standard output needs --format (ris, csv, bibtex or json)")
-            count = export_records(workspace, format_name, sys.stdout, chosen_filter)
+            count = export_records(
+                workspace, format_name, sys.stdout, chosen_filter, deduplicated=deduplicated
+            )
             err_console.print(f"Exported {count:,} records as {format_name}")
             return
-        chosen, count = export_records_to_file(workspace, output, format_name, chosen_filter)
+        chosen, count = export_records_to_file(
+            workspace, output, format_name, chosen_filter, deduplicated=deduplicated
+        )
     err_console.print(f"Exported {count:,} records as {chosen} to {output}")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from synthesist import __version__
-from synthesist.cli import exporting, importing, project, records
+from synthesist.cli import dedup, exporting, importing, project, records
 from synthesist.cli.errors import ErrorMappingGroup
 
 __all__ = ["app", "run"]
@@ -43,6 +43,7 @@ project.register(app)
 importing.register(app)
 exporting.register(app)
 app.add_typer(records.app, name="records")
+app.add_typer(dedup.app, name="dedup")
 
 
 def run() -> None:

@@ -64,6 +64,11 @@ def status(project: ProjectOption = None, as_json: JsonOption = False) -> None:
                 "records_from_databases": result.from_databases,
                 "records_from_other_methods": result.from_other_methods,
                 "stages": result.stages,
+                "duplicates_removed": result.duplicates,
+                "records_after_deduplication": result.remaining,
+                "duplicate_groups": result.duplicate_groups,
+                "possible_duplicates_to_review": result.possible_duplicates,
+                "deduplicated": result.deduplicated,
             }
         )
         return
@@ -85,8 +90,17 @@ def status(project: ProjectOption = None, as_json: JsonOption = False) -> None:
     stages.add_column("Stage")
     stages.add_column("Records", justify="right")
     for stage, count in result.stages.items():
-        stages.add_row(stage, str(count))
+        stages.add_row(stage, f"{count:,}")
     console.print(stages)
+    if result.total and not result.deduplicated:
+        console.print(
+            "[yellow]Records were imported since the last deduplication:[/] run `synthesist dedup run`."
+        )
+    if result.possible_duplicates:
+        console.print(
+            f"{result.possible_duplicates:,} possible duplicates wait for a reviewer: "
+            "`synthesist dedup review`."
+        )
 
 
 def log(

@@ -18,7 +18,9 @@ from synthesist.cli.common import (
     print_json,
     record_filter,
 )
+from synthesist.dedup.model import DuplicateGroup
 from synthesist.records.stored import StoredRecord
+from synthesist.services.dedup_review import find_group_of
 from synthesist.services.records import get_record, list_batches, list_records, record_rejects
 
 __all__ = ["app"]
@@ -40,6 +42,15 @@ def _as_json(stored: StoredRecord, *, raw: bool = True) -> dict[str, object]:
     }
     data.update(stored.record.to_dict() if raw else stored.record.canonical())
     return data
+
+
+def _duplicate_line(group: DuplicateGroup | None, record_id: int) -> str | None:
+    if group is None:
+        return None
+    if group.primary_id == record_id:
+        others = ", ".join(map(str, group.duplicate_ids))
+        return f"primary record of group {group.id}; its duplicates: {others}"
+    return f"duplicate of record {group.primary_id} (group {group.id})"
 
 
 @app.command("list")
@@ -92,8 +103,12 @@ def show(
     """
     with open_project(project) as workspace:
         stored = get_record(workspace, record_id)
+        group = find_group_of(workspace, record_id)
     if as_json:
-        print_json(_as_json(stored))
+        data = _as_json(stored)
+        data["duplicate_group"] = group.id if group else None
+        data["duplicate_of"] = group.primary_id if group and group.primary_id != record_id else None
+        print_json(data)
         return
     record = stored.record
     table = Table(show_header=False, title=f"Record {stored.id}", title_justify="left")
@@ -116,6 +131,7 @@ def show(
         ("Source", f"{stored.source} — {stored.file_name}, record {stored.position} (line {stored.line})"),
         ("Source record id", record.source_record_id),
         ("Batch", str(stored.batch_id)),
+        ("Duplicates", _duplicate_line(group, record_id)),
     ]
     for name, value in rows:
         if value:

@@ -41,6 +41,7 @@ __all__ = [
     "CodebookSection",
     "CriteriaSection",
     "DatabaseSearched",
+    "DeduplicationSection",
     "ExtractionField",
     "ExtractionSection",
     "Protocol",
@@ -200,6 +201,18 @@ class ScreeningStage(_Section):
         )
 
 
+class DeduplicationSection(_Section):
+    """How ``synthesist dedup run`` decides (see synthesist.dedup.matching)."""
+
+    # A preprint and its published version: "distinct" (both kept; link them as one study at full
+    # text), "possible" (a reviewer decides each pair) or "duplicate" (the published one is kept).
+    preprints: Literal["distinct", "possible", "duplicate"] = "distinct"
+    # Ahead-of-print records often carry the year before the issue's.
+    year_tolerance: int = Field(default=1, ge=0, le=3)
+    # false: even certain duplicates wait in the review queue for a reviewer to confirm.
+    auto_merge: bool = True
+
+
 class ScreeningSection(_Section):
     title_abstract: ScreeningStage = Field(default_factory=ScreeningStage)
     full_text: ScreeningStage = Field(default_factory=ScreeningStage)
@@ -323,6 +336,7 @@ class Protocol(_Section):
     review: ReviewSection
     search: SearchSection = Field(default_factory=SearchSection)
     criteria: CriteriaSection = Field(default_factory=CriteriaSection)
+    deduplication: DeduplicationSection = Field(default_factory=DeduplicationSection)
     screening: ScreeningSection = Field(default_factory=ScreeningSection)
     extraction: ExtractionSection = Field(default_factory=ExtractionSection)
     appraisal: AppraisalSection = Field(default_factory=AppraisalSection)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from synthesist.dedup.merge import merged_record
+from synthesist.dedup.model import DuplicateGroup, PairStatus
 from synthesist.events import LoggedEvent
 from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
@@ -49,12 +51,25 @@ def get_record(workspace: Workspace, record_id: int) -> StoredRecord:
 
 
 def export_records(
-    workspace: Workspace, format_name: str, handle: TextIO, record_filter: RecordFilter | None = None
+    workspace: Workspace,
+    format_name: str,
+    handle: TextIO,
+    record_filter: RecordFilter | None = None,
+    *,
+    deduplicated: bool = False,
 ) -> int:
-    """Stream the matching records to ``handle`` in ``format_name``; returns how many were written."""
+    """Stream the matching records to ``handle`` in ``format_name``; returns how many were written.
+
+    Every record carries its deduplication columns (``duplicate_group``, ``is_primary``,
+    ``duplicate_of``). With ``deduplicated`` the duplicates are left out and each primary record is
+    written with the gaps its duplicates fill (PRISMA: the records that go to screening).
+    """
     writer = get_writer(format_name)
     with workspace.unit_of_work(write=False) as uow:
-        return writer.write(_export_items(uow.records.iterate(record_filter)), handle)
+        membership = uow.dedup.membership()
+        groups = {group.id: group for group in uow.dedup.groups()} if deduplicated else {}
+        items = _export_items(uow.records.iterate(record_filter), membership, groups, deduplicated)
+        return writer.write(items, handle)
 
 
 def export_records_to_file(
@@ -62,6 +77,8 @@ def export_records_to_file(
     path: Path,
     format_name: str | None = None,
     record_filter: RecordFilter | None = None,
+    *,
+    deduplicated: bool = False,
 ) -> tuple[str, int]:
     """Export to ``path`` (format from ``format_name`` or the extension); returns (format, count).
 
@@ -74,7 +91,7 @@ def export_records_to_file(
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            count = export_records(workspace, chosen, handle, record_filter)
+            count = export_records(workspace, chosen, handle, record_filter, deduplicated=deduplicated)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -82,9 +99,31 @@ def export_records_to_file(
     return chosen, count
 
 
-def _export_items(records: Iterable[StoredRecord]) -> Iterator[ExportItem]:
+def _export_items(
+    records: Iterable[StoredRecord],
+    membership: dict[int, tuple[int, bool]],
+    groups: dict[int, DuplicateGroup],
+    deduplicated: bool,
+) -> Iterator[ExportItem]:
+    primary_of = {group_id: record_id for record_id, (group_id, primary) in membership.items() if primary}
     for stored in records:
-        yield ExportItem(record_id=stored.id, record=stored.record, source=stored.source)
+        group_id, is_primary = membership.get(stored.id, (None, None))
+        if deduplicated and is_primary is False:
+            continue
+        record = stored.record
+        if deduplicated and is_primary and group_id in groups:
+            record = merged_record(record, groups[group_id].filled)
+        duplicate_of = primary_of.get(group_id) if is_primary is False and group_id is not None else None
+        yield ExportItem(
+            record_id=stored.id,
+            record=record,
+            source=stored.source,
+            extra={
+                "duplicate_group": str(group_id) if group_id is not None else None,
+                "is_primary": None if is_primary is None else ("yes" if is_primary else "no"),
+                "duplicate_of": str(duplicate_of) if duplicate_of is not None else None,
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -94,6 +133,10 @@ class ProjectStatus:
     database: str
     sources: list[SourceCount]
     stages: dict[str, int]
+    duplicates: int = 0  # records marked as duplicates (PRISMA: duplicate records removed)
+    duplicate_groups: int = 0
+    possible_duplicates: int = 0  # pairs waiting in the dedup review queue
+    deduplicated: bool = False  # whether `dedup run` has run since the last import
 
     @property
     def from_databases(self) -> int:
@@ -107,18 +150,35 @@ class ProjectStatus:
     def total(self) -> int:
         return self.from_databases + self.from_other_methods
 
+    @property
+    def remaining(self) -> int:
+        """Records left after removing duplicates (PRISMA: records screened)."""
+        return self.total - self.duplicates
+
 
 def project_status(workspace: Workspace) -> ProjectStatus:
     with workspace.unit_of_work(write=False) as uow:
         sources = uow.records.counts_by_source()
         total = uow.records.count()
+        groups, duplicates = uow.dedup.counts()
+        pending = len(uow.dedup.pairs(status=PairStatus.PENDING))
+        last_run = uow.dedup.last_run()
+        newest = uow.records.max_id()
+    stages = {"imported": total}
+    if last_run is not None or groups:
+        stages["duplicates removed"] = duplicates
+        stages["after deduplication"] = total - duplicates
+    # Later stages (screening...) add their counts here.
     return ProjectStatus(
         title=workspace.project.title,
         project_id=workspace.project.key,
         database=workspace.storage.display_url,
         sources=sources,
-        # Later stages (deduplication, screening...) add their counts here.
-        stages={"imported": total},
+        stages=stages,
+        duplicates=duplicates,
+        duplicate_groups=groups,
+        possible_duplicates=pending,
+        deduplicated=last_run is not None and last_run.max_record_id >= newest,
     )
 
 

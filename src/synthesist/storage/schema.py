@@ -6,7 +6,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["batches", "events", "import_rejects", "metadata", "projects", "records"]
+__all__ = [
+    "batches",
+    "dedup_runs",
+    "duplicate_groups",
+    "duplicate_members",
+    "duplicate_pairs",
+    "events",
+    "import_rejects",
+    "metadata",
+    "projects",
+    "records",
+]
 
 # Named constraints, so that migrations can refer to them on every backend (taguette's habit).
 metadata = sa.MetaData(
@@ -98,4 +109,82 @@ events = sa.Table(
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("payload", Json, nullable=False),
+)
+
+dedup_runs = sa.Table(
+    "dedup_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("started_by", sa.Text, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("settings", Json, nullable=False),
+    # records with a higher id are "new" for the next incremental run
+    sa.Column("max_record_id", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("records_checked", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("candidate_pairs", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("duplicate_pairs", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("possible_pairs", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("groups_created", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("groups_grown", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seconds", sa.Float, nullable=False, server_default="0"),
+)
+
+duplicate_groups = sa.Table(
+    "duplicate_groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("primary_record_id", sa.ForeignKey("records.id"), nullable=False),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("run_id", sa.ForeignKey("dedup_runs.id")),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # field name -> {"value": ..., "record_id": member it came from}
+    sa.Column("filled", Json, nullable=False),
+    # Groups are dissolved and re-formed; their ids appear in the event log, so SQLite must never
+    # hand a dissolved group's id to a new one (PostgreSQL's sequence never does).
+    sqlite_autoincrement=True,
+)
+
+# The record id is the primary key: a record is in at most one group by construction, so a duplicate
+# always points at its own group's primary and chains or cycles cannot be stored (STYLE.md habit 7).
+duplicate_members = sa.Table(
+    "duplicate_members",
+    metadata,
+    sa.Column("record_id", sa.ForeignKey("records.id"), primary_key=True),
+    sa.Column("group_id", sa.ForeignKey("duplicate_groups.id"), nullable=False, index=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("is_primary", sa.Boolean, nullable=False),
+)
+# At most one primary per group, enforced by the database (a partial unique index on both backends).
+sa.Index(
+    "uq_duplicate_members_one_primary",
+    duplicate_members.c.group_id,
+    unique=True,
+    sqlite_where=duplicate_members.c.is_primary,
+    postgresql_where=duplicate_members.c.is_primary,
+)
+
+duplicate_pairs = sa.Table(
+    "duplicate_pairs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False),
+    sa.Column("first_record_id", sa.ForeignKey("records.id"), nullable=False),
+    sa.Column("second_record_id", sa.ForeignKey("records.id"), nullable=False),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", Json, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, index=True),
+    sa.Column("run_id", sa.ForeignKey("dedup_runs.id")),
+    sa.Column("decided_by", sa.Text),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("note", sa.Text),
+    # the unique constraint also serves as the project_id index
+    sa.UniqueConstraint(
+        "project_id", "first_record_id", "second_record_id", name="uq_duplicate_pairs_project_records"
+    ),
+    sa.CheckConstraint("first_record_id < second_record_id", name="ordered"),
 )

@@ -12,6 +12,7 @@ from types import TracebackType
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.storage.engine import BEGIN_MODE
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
 
@@ -22,6 +23,7 @@ class SqlUnitOfWork:
     batches: SqlBatchRepository
     records: SqlRecordRepository
     events: SqlEventRepository
+    dedup: SqlDedupRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
         self.batches = SqlBatchRepository(connection, self._project_id)
         self.records = SqlRecordRepository(connection, self._project_id)
         self.events = SqlEventRepository(connection, self._project_id)
+        self.dedup = SqlDedupRepository(connection, self._project_id)
         return self
 
     def __exit__(
