@@ -529,3 +529,31 @@ def test_a_recurring_title_with_its_own_doi_and_pages_is_distinct() -> None:
 def test_same_title_by_entirely_different_authors_is_not_a_duplicate() -> None:
     others = rec(authors=[Author("Garcia", "M"), Author("Kowalski", "P")], pages="401-410")
     assert outcome_of(rec(), others)[0] is Outcome.DISTINCT
+
+
+def test_a_parallel_title_in_two_languages_matches_the_english_title() -> None:
+    # LILACS and SciELO give "Original title; English title".
+    spanish = rec(
+        title="Efectividad de un programa de seguimiento telefónico dirigido por enfermeras; " + TITLE,
+        journal="Revista Latino-Americana de Enfermagem",
+    )
+    english = rec(journal="Revista Latino-Americana de Enfermagem")
+    assert outcome_of(spanish, english)[0] is Outcome.DUPLICATE
+
+
+def test_a_page_range_a_spreadsheet_turned_into_a_date_is_no_conflict() -> None:
+    assert outcome_of(rec(pages="01-Jun"), rec(pages="288-297"))[0] is Outcome.DUPLICATE
+
+
+def test_the_same_page_ranges_in_another_order_agree() -> None:
+    first = rec(pages="233-238+230-235+246-251")
+    second = rec(pages="230-5, 246-51, 233-8")
+    assert outcome_of(first, second)[0] is Outcome.DUPLICATE
+
+
+def test_a_database_that_swapped_family_and_given_names_still_matches() -> None:
+    swapped = rec(authors=[Author("J. A.", "Smith"), Author("T.", "Nguyen"), Author("C. N.", "Okafor")])
+    spelled = rec(authors=[Author("Jane Anne", "Smith"), Author("Thi", "Nguyen")])
+    assert outcome_of(swapped, rec())[0] is Outcome.DUPLICATE
+    full_swap = rec(authors=[Author("Jane", "Smith J"), Author("Thi", "Nguyen T")])
+    assert outcome_of(full_swap, spelled)[0] is Outcome.DUPLICATE

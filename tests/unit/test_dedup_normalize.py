@@ -346,3 +346,12 @@ def test_name_tokens_of_swapped_family_and_given_names_are_the_same() -> None:
 
 def test_initials_with_a_suffix_add_no_given_name_token() -> None:
     assert name_tokens([Author("Smith", "J. W., 2nd")]) == frozenset({"smith"})
+
+
+def test_page_starts_reads_every_range() -> None:
+    from synthesist.dedup.normalize import page_starts
+
+    assert page_starts("233-238+230-235+246-251") == {"233", "230", "246"}
+    assert page_starts("230-5, 246-51, 233-8") == {"230", "246", "233"}
+    assert page_starts("01-Jun") == frozenset()
+    assert page_starts(None) == frozenset()

@@ -21,6 +21,7 @@ from synthesist.dedup.normalize import (
     normalize_doi,
     normalize_pmid,
     page_range,
+    page_starts,
     title_numbers,
     volume_key,
 )
@@ -80,6 +81,7 @@ class Fingerprint:
     title: str
     title_key: str
     title_words: int
+    title_parts: tuple[str, ...]  # the parts of a parallel title ("Titulo; Title"), as title keys
     latin_title: bool  # False for a title in Cyrillic, Chinese...: its translation shares no letters
     numbers: frozenset[str]
     authors: tuple[str, ...]
@@ -89,6 +91,7 @@ class Fingerprint:
     volume: str | None
     issue: str | None
     pages: tuple[str, str] | None
+    page_starts: frozenset[str]  # first page of every range ("230-5, 246-51")
     doi: str | None
     pmid: str | None
     erratum: bool
@@ -159,28 +162,26 @@ def completeness(record: Record) -> float:
 
 # Substrings without which the title patterns cannot match: testing for them first skips the
 # regular expressions for almost every title (a run fingerprints every record of the project).
-_ERRATUM_HINTS = ("errat", "corrig", "correct", "retract", "withdraw", "concern", "addend", "publisher")
-_COMMENT_HINTS = (":", "comment", "reply", "letter", "response")
-_REGISTRY_HINTS = ("trial", "isrctn", "ictrp", "chictr", "anzctr", "ctri", "euctr", "drks", "irct", "umin",
-                   "jprn", "pactr", "regist")  # fmt: skip
-_PREPRINT_HINTS = (
-    "rxiv",
-    "ssrn",
-    "research square",
-    "researchsquare",
-    "preprint",
-    "osf",
-    "authorea",
-    "qeios",
-)
+_ERRATUM_HINTS = re.compile("errat|corrig|correct|retract|withdraw|concern|addend|publisher")
+_COMMENT_HINTS = re.compile(":|comment|reply|letter|response")
+_REGISTRY_HINTS = re.compile("trial|isrctn|ictrp|chictr|anzctr|ctri|euctr|drks|irct|umin|jprn|pactr|regist")
+_PREPRINT_HINTS = re.compile("rxiv|ssrn|research ?square|preprint|osf|authorea|qeios")
+
+
+def _title_parts(written_title: str) -> tuple[str, ...]:
+    """LILACS, SciELO and some Embase records give the title in two languages, "; " or " = " apart."""
+    if "; " not in written_title and " = " not in written_title:
+        return ()
+    parts = (compact(fold(part)) for part in re.split(r"; | = ", written_title))
+    return tuple(part for part in parts if len(part) >= 20)
 
 
 def _title_kinds(record: Record, written_title: str) -> tuple[bool, bool]:
     """(erratum, comment) as the title says."""
-    erratum = any(hint in written_title for hint in _ERRATUM_HINTS) and bool(_ERRATUM.search(written_title))
+    erratum = bool(_ERRATUM_HINTS.search(written_title)) and bool(_ERRATUM.search(written_title))
     if not erratum and record.title and record.title.rstrip(" .").endswith(")"):
         erratum = bool(_ERRATUM_CITATION.search(html.unescape(record.title)))
-    comment = any(hint in written_title for hint in _COMMENT_HINTS) and bool(_COMMENT.search(written_title))
+    comment = bool(_COMMENT_HINTS.search(written_title)) and bool(_COMMENT.search(written_title))
     return erratum, comment
 
 
@@ -197,19 +198,20 @@ def fingerprint(record_id: int, record: Record) -> Fingerprint:
         filter(None, [venue, (record.url or "").casefold(), (record.source_record_id or "").casefold()])
     )
     registration = "trial registry" in kinds or (
-        any(hint in where for hint in _REGISTRY_HINTS) and bool(_REGISTRY_NAMES.search(fold(where)))
+        bool(_REGISTRY_HINTS.search(where)) and bool(_REGISTRY_NAMES.search(fold(where)))
     )
     own_ids = (
         registration_ids(record.source_record_id, record.url, record.title) if registration else frozenset()
     )
     preprint = bool(doi and doi.startswith(_PREPRINT_DOIS)) or (
-        any(hint in venue for hint in _PREPRINT_HINTS) and bool(_PREPRINT_NAMES.search(venue))
+        bool(_PREPRINT_HINTS.search(venue)) and bool(_PREPRINT_NAMES.search(venue))
     )
     return Fingerprint(
         record_id=record_id,
         title=title,
         title_key=compact(title),
         title_words=title.count(" ") + 1 if title else 0,
+        title_parts=_title_parts(written_title),
         latin_title=_is_latin(title),
         numbers=title_numbers(title),
         authors=authors,
@@ -219,6 +221,7 @@ def fingerprint(record_id: int, record: Record) -> Fingerprint:
         volume=volume_key(record.volume),
         issue=volume_key(record.issue),
         pages=page_range(record.pages),
+        page_starts=page_starts(record.pages),
         doi=doi,
         pmid=normalize_pmid(record.pmid),
         erratum=title_erratum or (bool(kinds) and bool(_ERRATUM_TYPES.search(kinds))),

@@ -48,16 +48,26 @@ class MatchPolicy:
 Verdict = tuple[Outcome, float, tuple[str, ...]]
 
 
-def _title_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
-    if not a.title_key or not b.title_key:
-        return None
-    if a.title_key == b.title_key:
+def _key_similarity(first: str, second: str) -> float:
+    if first == second:
         return 1.0
-    similarity = Indel.normalized_similarity(a.title_key, b.title_key)
-    short, long = sorted((a.title_key, b.title_key), key=len)
+    similarity = Indel.normalized_similarity(first, second)
+    short, long = sorted((first, second), key=len)
     # One database cut the subtitle off: the shorter title is the start of the longer one.
     if len(short) >= 30 and long.startswith(short):
         similarity = max(similarity, 0.95)
+    return similarity
+
+
+def _title_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
+    if not a.title_key or not b.title_key:
+        return None
+    similarity = _key_similarity(a.title_key, b.title_key)
+    if similarity < 0.9 and (a.title_parts or b.title_parts):
+        # Parallel titles ("Titulo original; English title"): the best pair of parts counts.
+        for first in (a.title_key, *a.title_parts):
+            for second in (b.title_key, *b.title_parts):
+                similarity = max(similarity, _key_similarity(first, second))
     return similarity
 
 
@@ -140,6 +150,8 @@ def clearly_distinct(a: Fingerprint, b: Fingerprint) -> bool:
         return False
     if Indel.normalized_similarity(a.title_key, b.title_key, score_cutoff=0.75) >= 0.75:
         return False
+    if a.title_parts or b.title_parts:
+        return False
     short, long = sorted((a.title_key, b.title_key), key=len)
     if len(short) >= 30 and long.startswith(short):
         return False
@@ -155,6 +167,8 @@ def compare(a: Fingerprint, b: Fingerprint, policy: MatchPolicy = MatchPolicy())
     authors = _authors(a, b)
     year_gap = abs(a.year - b.year) if a.year is not None and b.year is not None else None
     pages = pages_agree(a.pages, b.pages)
+    if pages is False and a.page_starts & b.page_starts:
+        pages = True  # "233-238+230-235" and "230-5, 233-8": the same ranges in another order
     volume = _agree(a.volume, b.volume)
     journal = journals_match(a.journal, b.journal) if a.journal and b.journal else None
     if a.preprint != b.preprint:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from synthesist.dedup.features import completeness, fingerprint
+from synthesist.dedup.features import Fingerprint, completeness, fingerprint
 from synthesist.dedup.model import FilledField
 from synthesist.records.model import TEXT_FIELDS, Author, Record
 
@@ -27,17 +27,20 @@ FILLABLE_FIELDS: tuple[str, ...] = (
 )
 
 
-def _rank(record_id: int, record: Record) -> tuple[bool, bool, bool, float, int]:
-    fp = fingerprint(record_id, record)
+def _rank(
+    record_id: int, record: Record, fp: Fingerprint | None = None
+) -> tuple[bool, bool, bool, float, int]:
+    fp = fp or fingerprint(record_id, record)
     return (not fp.preprint, not fp.conference, not fp.erratum, completeness(record), -record_id)
 
 
-def choose_primary(records: Mapping[int, Record]) -> int:
+def choose_primary(records: Mapping[int, Record], prints: Mapping[int, Fingerprint] | None = None) -> int:
     """The member to keep: published before preprint, article before abstract, then the most
-    complete, then the one imported first."""
+    complete, then the one imported first. ``prints`` may hold fingerprints already computed."""
     if not records:
         raise ValueError("a group needs at least one record")
-    return max(records, key=lambda record_id: _rank(record_id, records[record_id]))
+    known = prints or {}
+    return max(records, key=lambda record_id: _rank(record_id, records[record_id], known.get(record_id)))
 
 
 def _empty(value: Any) -> bool:
@@ -52,12 +55,15 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def fill_gaps(primary_id: int, records: Mapping[int, Record]) -> dict[str, FilledField]:
+def fill_gaps(
+    primary_id: int, records: Mapping[int, Record], prints: Mapping[int, Fingerprint] | None = None
+) -> dict[str, FilledField]:
     """For each field the primary lacks, the value from the most complete other member that has it."""
     primary = records[primary_id]
+    known = prints or {}
     donors = sorted(
         (record_id for record_id in records if record_id != primary_id),
-        key=lambda record_id: _rank(record_id, records[record_id]),
+        key=lambda record_id: _rank(record_id, records[record_id], known.get(record_id)),
         reverse=True,
     )
     filled: dict[str, FilledField] = {}

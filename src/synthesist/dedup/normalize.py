@@ -31,6 +31,7 @@ __all__ = [
     "normalize_pmid",
     "normalize_title",
     "page_range",
+    "page_starts",
     "pages_agree",
     "title_numbers",
     "volume_key",
@@ -157,8 +158,8 @@ def page_range(text: str | None) -> tuple[str, str] | None:
     The end page is expanded from its abbreviated form, so "288-97" and "288-297" compare equal.
     What does not start like a page ("Suppl-29", "Pt-8": damaged exports) gives ``None``.
     """
-    if not text:
-        return None
+    if not text or _MONTH.search(text):
+        return None  # "01-Jun": a spreadsheet took "1-6" for a date
     match = _PAGES.match(text.casefold().lstrip(" \"'(["))
     if match is None:
         return None
@@ -171,6 +172,18 @@ def page_range(text: str | None) -> tuple[str, str] | None:
     if len(end) < len(digits):
         end = digits[: len(digits) - len(end)] + end
     return start, (end_prefix or prefix) + end
+
+
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b", re.IGNORECASE)
+_RANGE_SEPARATOR = re.compile(r"[,;+&]| and ")
+
+
+def page_starts(text: str | None) -> frozenset[str]:
+    """The first page of every range in ``text`` ("233-238+230-235" -> {"233", "230"})."""
+    if not text or _MONTH.search(text):
+        return frozenset()
+    starts = (page_range(part) for part in _RANGE_SEPARATOR.split(text))
+    return frozenset(found[0] for found in starts if found is not None)
 
 
 def pages_agree(first: tuple[str, str] | None, second: tuple[str, str] | None) -> bool | None:
@@ -289,35 +302,44 @@ def _family_key(family: str) -> str:
     return "".join(words)
 
 
+@lru_cache(maxsize=131072)
+def _author_key(family: str, given: str, organisation: bool) -> str:
+    """The key of one author, or "" for no author ("et al.", "Anonymous"). Cached: a review's
+    records share their authors, and a run keys every author of every record."""
+    family = family.strip()
+    if not family or compact(fold(f"{given} {family}")) in _NOT_AUTHORS:
+        return ""  # "et al." as a name, in any of the shapes parsers give it
+    if organisation:
+        return compact(fold(family))
+    if fold(family) in _SUFFIXES and given:
+        family = given  # "Smith JW 2nd" read as given "Smith JW", family "2nd"
+    key = _family_key(family)
+    return "" if key in _NOT_AUTHORS else key
+
+
 def author_keys(authors: list[Author]) -> tuple[str, ...]:
     """One key per author: family name folded (particles and suffixes dropped). ``et al.`` entries
     and empty names are left out, so a list truncated by one database compares with the full one."""
-    keys: list[str] = []
-    for author in authors:
-        family = author.family.strip()
-        if not family or compact(fold(f"{author.given} {family}")) in _NOT_AUTHORS:
-            continue  # "et al." as a name, in any of the shapes parsers give it
-        if author.organisation:
-            keys.append(compact(fold(family)))
-            continue
-        if fold(family) in _SUFFIXES and author.given:
-            family = author.given  # "Smith JW 2nd" read as given "Smith JW", family "2nd"
-        key = _family_key(family)
-        if key in _NOT_AUTHORS:
-            continue
-        if key:
-            keys.append(key)
-    return tuple(keys)
+    return tuple(key for a in authors if (key := _author_key(a.family, a.given, a.organisation)))
+
+
+@lru_cache(maxsize=131072)
+def _given_token(given: str) -> str:
+    """A spelt-out given name as a token ("Ching-yi" -> "chingyi"); "" for initials and suffixes."""
+    # Initials and suffixes are no name: "Santos A" (a swapped "A. Santos") gives "santos".
+    words = [w for w in given.replace(",", " ").split() if fold(w) not in _SUFFIXES and not is_initials(w)]
+    given = " ".join(words)
+    if not given:
+        return ""
+    key = compact(fold(given))
+    return key if len(key) > 1 else ""
 
 
 def name_tokens(authors: list[Author], keys: tuple[str, ...] | None = None) -> frozenset[str]:
     """Family names (``keys``, from :func:`author_keys`) and spelt-out given names: a database that
     swapped them ("Ching-yi, Wu" for "Wu, Ching-yi") still shares these tokens with the others."""
     tokens = set(author_keys(authors) if keys is None else keys)
-    for author in authors:
-        given = " ".join(w for w in author.given.replace(",", " ").split() if fold(w) not in _SUFFIXES)
-        if given and not author.organisation and not is_initials(given.replace(" ", "")):
-            key = compact(fold(given))
-            if len(key) > 1:
-                tokens.add(key)
+    tokens.update(
+        token for a in authors if a.given and not a.organisation and (token := _given_token(a.given))
+    )
     return frozenset(tokens)

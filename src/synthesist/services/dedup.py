@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from synthesist.dedup.engine import match
-from synthesist.dedup.features import RAW_TAGS, fingerprint
+from synthesist.dedup.features import RAW_TAGS, Fingerprint, fingerprint
 from synthesist.dedup.matching import MatchPolicy, PreprintPolicy
 from synthesist.dedup.merge import choose_primary, fill_gaps
 from synthesist.dedup.model import DedupRun, FilledField, GroupOrigin, NewDedupRun, PairStatus
@@ -82,14 +82,24 @@ def run_dedup(
         result = match(
             prints, policy, new_after=new_after, existing=existing, rejected=rejected, progress=progress
         )
+        grouped = {record_id for cluster in result.groups for record_id in cluster}
+        member_prints = {fp.record_id: fp for fp in prints if fp.record_id in grouped}
         del prints
         run_id = uow.dedup.add_run(
             NewDedupRun(scope=scope, started_by=workspace.actor, settings=section.model_dump())
         )
         uow.dedup.save_pairs(result.duplicates, run_id=run_id, status=PairStatus.AUTO)
         uow.dedup.save_pairs(result.possible, run_id=run_id, status=PairStatus.PENDING)
-        created, grown = regroup(uow, result.groups, membership, origin=GroupOrigin.AUTO, run_id=run_id,
-                                 actor=workspace.actor, progress=progress)  # fmt: skip
+        created, grown = regroup(
+            uow,
+            result.groups,
+            membership,
+            origin=GroupOrigin.AUTO,
+            run_id=run_id,
+            actor=workspace.actor,
+            progress=progress,
+            prints=member_prints,
+        )
         counts = {
             "records_checked": total,
             "candidate_pairs": result.candidate_pairs,
@@ -129,6 +139,7 @@ def regroup(
     run_id: int | None,
     actor: str,
     progress: Progress | None = None,
+    prints: Mapping[int, Fingerprint] | None = None,
 ) -> tuple[int, int]:
     """Bring the stored groups in line with ``clusters`` (record-id sets that include the existing
     groups). Returns (groups created, groups grown). A cluster with no stored group becomes a new
@@ -147,12 +158,13 @@ def regroup(
         growing.append((min(group_ids), cluster, group_ids - {min(group_ids)}))
     wanted = {record_id for cluster in fresh for record_id in cluster}
     wanted.update(record_id for _, cluster, _ in growing for record_id in cluster)
-    records = {record_id: stored.record for record_id, stored in uow.records.get_many(wanted).items()}
+    found = uow.records.get_many(wanted, with_raw=False)
+    records = {record_id: stored.record for record_id, stored in found.items()}
     specs: list[tuple[int, list[int], dict[str, FilledField]]] = []
     for done, cluster in enumerate(fresh, start=1):
         members = {record_id: records[record_id] for record_id in cluster}
-        primary = choose_primary(members)
-        specs.append((primary, sorted(cluster), fill_gaps(primary, members)))
+        primary = choose_primary(members, prints)
+        specs.append((primary, sorted(cluster), fill_gaps(primary, members, prints)))
         if progress and (done % 1000 == 0 or done == len(fresh)):
             progress("forming groups", done, len(fresh))
     if specs:

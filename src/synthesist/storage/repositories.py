@@ -155,13 +155,15 @@ class SqlRecordRepository:
             raise NotFound(f"no record {record_id}", hint="`synthesist records list` shows record ids.")
         return _stored(row)
 
-    def get_many(self, record_ids: Iterable[int]) -> dict[int, StoredRecord]:
-        """The records with these ids (those that exist), by id; queried in chunks of ids."""
+    def get_many(self, record_ids: Iterable[int], *, with_raw: bool = True) -> dict[int, StoredRecord]:
+        """The records with these ids (those that exist), by id; queried in chunks of ids. Without
+        ``with_raw`` their ``raw`` is empty (decoding it is most of the cost of reading a record)."""
         wanted = sorted(set(record_ids))
         found: dict[int, StoredRecord] = {}
+        select = self._select() if with_raw else self._select(without=("raw",))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            for row in self._conn.execute(self._select().where(schema.records.c.id.in_(chunk))).mappings():
+            for row in self._conn.execute(select.where(schema.records.c.id.in_(chunk))).mappings():
                 found[row["id"]] = _stored(row)
         return found
 
@@ -213,7 +215,10 @@ class SqlRecordRepository:
             yield (
                 row["id"],
                 Record(
-                    authors=[Author.from_dict(a) for a in json.loads(row["authors_text"] or "[]")],
+                    authors=[
+                        Author(a["family"], a.get("given", ""), a.get("organisation", False))
+                        for a in json.loads(row["authors_text"] or "[]")
+                    ],
                     raw=raw,
                     **{name: row[name] for name in _RECORD_COLUMNS},
                 ),
@@ -248,10 +253,11 @@ class SqlRecordRepository:
             for source, other, n, records, rejects in self._conn.execute(query)
         ]
 
-    def _select(self) -> sa.Select[Any]:
+    def _select(self, without: tuple[str, ...] = ()) -> sa.Select[Any]:
         r, b = schema.records, schema.batches
+        columns = [column for column in r.c if column.name not in without]
         return (
-            sa.select(r, b.c.source.label("batch_source"), b.c.file_name.label("batch_file"))
+            sa.select(*columns, b.c.source.label("batch_source"), b.c.file_name.label("batch_file"))
             .select_from(r.join(b))
             .where(r.c.project_id == self._project_id)
         )
@@ -286,7 +292,7 @@ def _stored(row: sa.RowMapping) -> StoredRecord:
     record = Record(
         authors=[Author.from_dict(a) for a in row["authors"]],
         keywords=list(row["keywords"]),
-        raw={key: list(values) for key, values in row["raw"].items()},
+        raw={key: list(values) for key, values in row["raw"].items()} if "raw" in row else {},
         **{name: row[name] for name in _RECORD_COLUMNS},
     )
     return StoredRecord(
