@@ -14,6 +14,7 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     │   ├── UnknownPlugin           a format, exporter ... name that is not registered (lists what is)
     │   ├── NotFound                a record, batch ... id that does not exist
     │   ├── InvalidQuery            a --where filter that cannot be understood
+    │   ├── ChangedMeanwhile        someone changed the data a long operation read; run it again
     │   └── DatabaseError           the database cannot be reached or is newer than this Synthesist
     └── (anything else)             a bug: adapters show "internal error" and the traceback
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 __all__ = [
     "AlreadyImported",
+    "ChangedMeanwhile",
     "DatabaseError",
     "ImportFileError",
     "InvalidQuery",
@@ -102,6 +104,11 @@ class NotFound(UserError):
 
 class InvalidQuery(UserError):
     pass
+
+
+class ChangedMeanwhile(UserError):
+    exit_code = 4
+    http_status = 409
 
 
 class DatabaseError(UserError):

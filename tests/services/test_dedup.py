@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 import tomlkit
 
+import synthesist.services.dedup as dedup_service
 from synthesist.dedup.model import FilledField, GroupOrigin, PairStatus, StoredPair
-from synthesist.errors import NotFound, UserError
+from synthesist.errors import ChangedMeanwhile, NotFound, UserError
 from synthesist.review.project import find_project
 from synthesist.services.dedup import run_dedup
 from synthesist.services.dedup_review import (
@@ -208,6 +209,28 @@ def test_a_failing_run_leaves_nothing_half_written(
         assert uow.dedup.runs() == []
     result = run_dedup(workspace)
     assert result.run is not None and result.groups_total == 1, "the next run starts afresh"
+
+
+def test_a_run_that_finds_the_data_changed_meanwhile_writes_nothing(
+    workspace: Workspace, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run matches outside the write lock; a merge made by someone else in the meantime must
+    not be overwritten by results computed before it."""
+    real_match = dedup_service.match
+
+    def match_while_someone_merges(*args: Any, **kwargs: Any) -> Any:
+        result = real_match(*args, **kwargs)
+        merge_records(workspace, [ids["emb-possible"], ids["med-possible"]], note="a colleague, meanwhile")
+        return result
+
+    monkeypatch.setattr(dedup_service, "match", match_while_someone_merges)
+    with pytest.raises(ChangedMeanwhile, match="changed while deduplication ran"):
+        run_dedup(workspace)
+    monkeypatch.undo()
+    with workspace.unit_of_work(write=False) as uow:
+        assert uow.dedup.runs() == []
+    assert len(list_groups(workspace)) == 1, "only the colleague's merge"
+    assert run_dedup(workspace).run is not None
 
 
 # The review queue --------------------------------------------------------------------------------

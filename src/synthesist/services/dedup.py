@@ -20,7 +20,7 @@ from synthesist.dedup.features import RAW_TAGS, Fingerprint, fingerprint
 from synthesist.dedup.matching import MatchPolicy, PreprintPolicy
 from synthesist.dedup.merge import choose_primary, fill_gaps
 from synthesist.dedup.model import DedupRun, FilledField, GroupOrigin, NewDedupRun, PairStatus
-from synthesist.errors import UserError
+from synthesist.errors import ChangedMeanwhile, UserError
 from synthesist.events import DedupRan
 from synthesist.ports import UnitOfWork
 from synthesist.records.model import Record
@@ -63,9 +63,12 @@ def run_dedup(
     section = workspace.project.protocol.deduplication
     policy = match_policy(section)
     started = time.perf_counter()
-    with workspace.unit_of_work() as uow:
+    # Read and match in a read transaction, then write in a short one: matching 100,000 records takes
+    # half a minute, and holding SQLite's write lock that long would stall every reviewer.
+    with workspace.unit_of_work(write=False) as uow:
+        before = _state(uow)
         last = uow.dedup.last_run()
-        newest = uow.records.max_id()
+        newest = before.newest_record
         new_after = last.max_record_id if scope == "new" and last is not None else 0
         if newest == 0 or (scope == "new" and last is not None and newest <= last.max_record_id):
             return _totals(uow, None)
@@ -75,16 +78,20 @@ def run_dedup(
             prints.append(fingerprint(record_id, record))
             if progress and (done % 2000 == 0 or done == total):
                 progress("reading records", done, total)
-        statuses = uow.dedup.pair_statuses()
-        rejected = {pair for pair, status in statuses.items() if status is PairStatus.REJECTED}
-        membership = uow.dedup.membership()
-        existing = {record_id: group_id for record_id, (group_id, _) in membership.items()}
-        result = match(
-            prints, policy, new_after=new_after, existing=existing, rejected=rejected, progress=progress
-        )
-        grouped = {record_id for cluster in result.groups for record_id in cluster}
-        member_prints = {fp.record_id: fp for fp in prints if fp.record_id in grouped}
-        del prints
+    rejected = {pair for pair, status in before.pair_statuses.items() if status is PairStatus.REJECTED}
+    existing = {record_id: group_id for record_id, (group_id, _) in before.membership.items()}
+    result = match(
+        prints, policy, new_after=new_after, existing=existing, rejected=rejected, progress=progress
+    )
+    grouped = {record_id for cluster in result.groups for record_id in cluster}
+    member_prints = {fp.record_id: fp for fp in prints if fp.record_id in grouped}
+    del prints
+    with workspace.unit_of_work() as uow:
+        if _state(uow) != before:
+            raise ChangedMeanwhile(
+                "records or duplicate decisions changed while deduplication ran; nothing was written",
+                hint="Run `synthesist dedup run` again.",
+            )
         run_id = uow.dedup.add_run(
             NewDedupRun(scope=scope, started_by=workspace.actor, settings=section.model_dump())
         )
@@ -93,7 +100,7 @@ def run_dedup(
         created, grown = regroup(
             uow,
             result.groups,
-            membership,
+            before.membership,
             origin=GroupOrigin.AUTO,
             run_id=run_id,
             actor=workspace.actor,
@@ -117,6 +124,27 @@ def run_dedup(
         outcome = _totals(uow, run)
         uow.commit()
     return outcome
+
+
+@dataclass(frozen=True)
+class _DedupState:
+    """What a run reads besides the records themselves; if it differs when the run comes to write,
+    someone imported, merged or decided meanwhile and the run's results may no longer hold."""
+
+    newest_record: int
+    last_run: int | None
+    membership: dict[int, tuple[int, bool]]
+    pair_statuses: dict[tuple[int, int], PairStatus]
+
+
+def _state(uow: UnitOfWork) -> _DedupState:
+    last = uow.dedup.last_run()
+    return _DedupState(
+        newest_record=uow.records.max_id(),
+        last_run=last.id if last else None,
+        membership=uow.dedup.membership(),
+        pair_statuses=uow.dedup.pair_statuses(),
+    )
 
 
 def _totals(uow: UnitOfWork, run: DedupRun | None) -> DedupRunResult:
