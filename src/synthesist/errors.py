@@ -15,6 +15,7 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     │   ├── NotFound                a record, batch ... id that does not exist
     │   ├── InvalidQuery            a --where filter that cannot be understood
     │   ├── ChangedMeanwhile        someone changed the data a long operation read; run it again
+    │   ├── InvalidTransition       a review step that the record's state does not allow (named states)
     │   └── DatabaseError           the database cannot be reached or is newer than this Synthesist
     └── (anything else)             a bug: adapters show "internal error" and the traceback
 
@@ -31,6 +32,7 @@ __all__ = [
     "ImportFileError",
     "InvalidQuery",
     "InvalidRecordError",
+    "InvalidTransition",
     "NotFound",
     "ProjectExists",
     "ProjectNotFound",
@@ -108,6 +110,13 @@ class InvalidQuery(UserError):
 
 class ChangedMeanwhile(UserError):
     exit_code = 4
+    http_status = 409
+
+
+class InvalidTransition(UserError):
+    """E.g. a full-text decision on a record excluded at title/abstract, or any decision on a duplicate."""
+
+    exit_code = 5
     http_status = 409
 
 

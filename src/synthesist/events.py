@@ -27,6 +27,8 @@ __all__ = [
     "Event",
     "LoggedEvent",
     "ProjectCreated",
+    "ScreeningDecided",
+    "ScreeningDecisionUndone",
     "decode_event",
     "event_type",
     "event_types",
@@ -231,3 +233,41 @@ class DuplicatePrimaryChanged(Event):
         return (
             f"group {self.group_id}: primary record is now {self.new_primary_id} (was {self.old_primary_id})"
         )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ScreeningDecided(Event):
+    """A reviewer's decision on a record at a stage (kind: screen, verify or consensus)."""
+
+    type: ClassVar[str] = "screening.decided"
+    decision_id: int
+    record_id: int
+    stage: str
+    reviewer: str
+    vote: str
+    kind: str
+    reason: str | None = None
+    note: str | None = None
+    labels: list[str] = dataclasses.field(default_factory=list)
+    participants: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        who = self.reviewer if self.kind != "consensus" else f"consensus of {', '.join(self.participants)}"
+        reason = f" ({self.reason})" if self.reason else ""
+        check = " as a check" if self.kind == "verify" else ""
+        return f"{who}: {self.vote} record {self.record_id} at {self.stage}{check}{reason}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ScreeningDecisionUndone(Event):
+    type: ClassVar[str] = "screening.undone"
+    decision_id: int
+    record_id: int
+    stage: str
+    reviewer: str
+    vote: str
+
+    def summary(self) -> str:
+        return f"undid {self.reviewer}'s {self.vote} on record {self.record_id} at {self.stage}"

@@ -27,8 +27,16 @@ from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, Sour
 from synthesist.records.model import Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
+from synthesist.screening.model import NewDecision, ScreeningDecision, Stage
 
-__all__ = ["BatchRepository", "DedupRepository", "EventRepository", "RecordRepository", "UnitOfWork"]
+__all__ = [
+    "BatchRepository",
+    "DedupRepository",
+    "EventRepository",
+    "RecordRepository",
+    "ScreeningRepository",
+    "UnitOfWork",
+]
 
 
 class BatchRepository(Protocol):
@@ -47,6 +55,7 @@ class RecordRepository(Protocol):
 
     def get(self, record_id: int) -> StoredRecord: ...
     def get_many(self, record_ids: Iterable[int], *, with_raw: bool = True) -> dict[int, StoredRecord]: ...
+    def ids(self) -> builtins.list[int]: ...
     def max_id(self) -> int:
         """The highest record id in the project (0 when there are none)."""
 
@@ -135,6 +144,17 @@ class DedupRepository(Protocol):
         """(number of groups, number of duplicate records i.e. members that are not primary)."""
 
 
+class ScreeningRepository(Protocol):
+    """Screening decisions, kept as made; undoing stamps a decision undone."""
+
+    def add(self, decision: NewDecision) -> int: ...
+    def undo(self, decision_id: int, *, by: str) -> None: ...
+    def get(self, decision_id: int) -> ScreeningDecision: ...
+    def for_records(self, record_ids: Iterable[int]) -> builtins.list[ScreeningDecision]: ...
+    def active(self, stage: Stage | None = None) -> builtins.list[ScreeningDecision]: ...
+    def latest_by(self, reviewer: str, stage: Stage) -> ScreeningDecision | None: ...
+
+
 class EventRepository(Protocol):
     def append(self, event: Event, actor: str) -> int: ...
     def list(
@@ -153,6 +173,8 @@ class UnitOfWork(Protocol):
     def events(self) -> EventRepository: ...
     @property
     def dedup(self) -> DedupRepository: ...
+    @property
+    def screening(self) -> ScreeningRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -176,6 +176,9 @@ class ScreeningStage(_Section):
     mode: ScreeningMode = "single"
     # validate_default: an absent sample still has to be checked against (and filled in for) the mode
     verify_sample: int | str | None = Field(default=None, validate_default=True)
+    # "stratified": the sample takes the same share of includes and of excludes, so the few
+    # includes are always checked too; "random": one draw over all decisions.
+    verify_sampling: Literal["random", "stratified"] = "random"
     reviewers: list[Text] = Field(default_factory=list)
 
     @field_validator("verify_sample", mode="before")

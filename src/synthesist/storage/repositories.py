@@ -167,6 +167,12 @@ class SqlRecordRepository:
                 found[row["id"]] = _stored(row)
         return found
 
+    def ids(self) -> builtins.list[int]:
+        """Every record id of the project, in order."""
+        r = schema.records
+        query = sa.select(r.c.id).where(r.c.project_id == self._project_id).order_by(r.c.id)
+        return [int(record_id) for record_id in self._conn.execute(query).scalars()]
+
     def max_id(self) -> int:
         query = sa.select(sa.func.max(schema.records.c.id)).where(
             schema.records.c.project_id == self._project_id

@@ -17,6 +17,7 @@ __all__ = [
     "metadata",
     "projects",
     "records",
+    "screening_decisions",
 ]
 
 # Named constraints, so that migrations can refer to them on every backend (taguette's habit).
@@ -187,4 +188,26 @@ duplicate_pairs = sa.Table(
         "project_id", "first_record_id", "second_record_id", name="uq_duplicate_pairs_project_records"
     ),
     sa.CheckConstraint("first_record_id < second_record_id", name="ordered"),
+)
+
+screening_decisions = sa.Table(
+    "screening_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("record_id", sa.ForeignKey("records.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("reviewer", sa.Text, nullable=False),
+    sa.Column("vote", sa.String(10), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("note", sa.Text),
+    sa.Column("labels", Json, nullable=False),
+    sa.Column("participants", Json, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("undone_at", sa.DateTime(timezone=True)),
+    sa.Column("undone_by", sa.Text),
+    sa.CheckConstraint("vote IN ('include', 'exclude', 'maybe')", name="vote"),
+    sa.CheckConstraint("kind IN ('screen', 'verify', 'consensus')", name="kind"),
+    sa.CheckConstraint("stage IN ('title-abstract', 'full-text')", name="stage"),
 )

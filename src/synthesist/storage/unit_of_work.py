@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.storage.engine import BEGIN_MODE
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
+from synthesist.storage.screening_repository import SqlScreeningRepository
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
     records: SqlRecordRepository
     events: SqlEventRepository
     dedup: SqlDedupRepository
+    screening: SqlScreeningRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
         self.records = SqlRecordRepository(connection, self._project_id)
         self.events = SqlEventRepository(connection, self._project_id)
         self.dedup = SqlDedupRepository(connection, self._project_id)
+        self.screening = SqlScreeningRepository(connection, self._project_id)
         return self
 
     def __exit__(

@@ -1,0 +1,391 @@
+"""Screening: deciding, undoing, resolving conflicts, the reviewer's queue, and where every record stands.
+
+Each write is one transaction with its event. The status of every record is derived from the active
+decisions (:mod:`synthesist.screening.status`) each time it is asked for, so it can never disagree
+with the decisions, and the PRISMA counts always use the final ones.
+
+Blind dual screening: while a record is not yet in conflict, a reviewer sees only their own decisions
+on it (:func:`visible_decisions`); the other reviewer's vote appears once the two disagree or agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from synthesist.errors import InvalidTransition, NotFound, UserError
+from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
+from synthesist.ports import UnitOfWork
+from synthesist.review.protocol import ScreeningStage
+from synthesist.screening.model import (
+    ACTIONS,
+    Action,
+    DecisionKind,
+    NewDecision,
+    RecordState,
+    ScreeningDecision,
+    Stage,
+    StageStatus,
+    Vote,
+)
+from synthesist.screening.status import (
+    StageRule,
+    VerifySample,
+    record_state,
+    stage_status,
+    verification_sample,
+)
+from synthesist.workspace import Workspace
+
+__all__ = [
+    "DecisionResult",
+    "RecordProgress",
+    "ScreeningOverview",
+    "decide",
+    "next_records",
+    "overview",
+    "resolve_conflict",
+    "stage_rules",
+    "undo_decision",
+    "visible_decisions",
+]
+
+_ACTION = {Stage.TITLE_ABSTRACT: Action.DECIDE_TITLE_ABSTRACT, Stage.FULL_TEXT: Action.DECIDE_FULL_TEXT}
+
+
+def stage_rules(workspace: Workspace) -> dict[Stage, StageRule]:
+    screening = workspace.project.protocol.screening
+
+    def rule(section: ScreeningStage) -> StageRule:
+        sample = VerifySample.parse(section.verify_sample, stratified=section.verify_sampling == "stratified")
+        return StageRule(mode=section.mode, sample=sample)
+
+    return {Stage.TITLE_ABSTRACT: rule(screening.title_abstract), Stage.FULL_TEXT: rule(screening.full_text)}
+
+
+@dataclass(frozen=True)
+class RecordProgress:
+    record_id: int
+    state: RecordState
+    title_abstract: StageStatus
+    full_text: StageStatus
+
+    def at(self, stage: Stage) -> StageStatus:
+        return self.title_abstract if stage is Stage.TITLE_ABSTRACT else self.full_text
+
+
+@dataclass
+class ScreeningOverview:
+    """Every record's progress, with the decisions behind it (all of them, undone included)."""
+
+    records: dict[int, RecordProgress]
+    decisions: dict[int, list[ScreeningDecision]] = field(default_factory=dict)
+    samples: dict[Stage, set[int]] = field(default_factory=dict)
+
+    def states(self) -> Counter[RecordState]:
+        return Counter(progress.state for progress in self.records.values())
+
+    def statuses(self, stage: Stage) -> Counter[StageStatus]:
+        return Counter(
+            progress.at(stage)
+            for progress in self.records.values()
+            if progress.state is not RecordState.DUPLICATE
+        )
+
+    def final_decision(self, record_id: int, stage: Stage) -> ScreeningDecision | None:
+        """The decision that settled the record at ``stage`` (consensus, check, or the first one)."""
+        active = [d for d in self.decisions.get(record_id, []) if d.active and d.stage is stage]
+        for kind in (DecisionKind.CONSENSUS, DecisionKind.VERIFY, DecisionKind.SCREEN):
+            chosen = [d for d in active if d.kind is kind]
+            if chosen:
+                return max(chosen, key=lambda d: d.id)
+        return None
+
+    def exclusion_reasons(self, stage: Stage) -> Counter[str]:
+        reasons: Counter[str] = Counter()
+        for record_id, progress in self.records.items():
+            if progress.at(stage) is StageStatus.EXCLUDED:
+                final = self.final_decision(record_id, stage)
+                reasons[(final.reason if final and final.reason else "no reason given")] += 1
+        return reasons
+
+
+def overview(workspace: Workspace) -> ScreeningOverview:
+    with workspace.unit_of_work(write=False) as uow:
+        return _overview(uow, workspace.project.key, stage_rules(workspace))
+
+
+def _overview(
+    uow: UnitOfWork, key: str, rules: dict[Stage, StageRule], only: Iterable[int] | None = None
+) -> ScreeningOverview:
+    membership = uow.dedup.membership()
+    record_ids = list(only) if only is not None else uow.records.ids()
+    decisions: dict[int, list[ScreeningDecision]] = {}
+    active = (
+        uow.screening.active()
+        if only is None
+        else [d for d in uow.screening.for_records(record_ids) if d.active]
+    )
+    for decision in active:
+        decisions.setdefault(decision.record_id, []).append(decision)
+    samples = {stage: _sample(uow, key, stage, rules[stage]) for stage in Stage}
+    records: dict[int, RecordProgress] = {}
+    for record_id in record_ids:
+        duplicate = record_id in membership and not membership[record_id][1]
+        mine = decisions.get(record_id, [])
+        ta = (
+            StageStatus.NOT_OPEN
+            if duplicate
+            else stage_status(
+                mine,
+                Stage.TITLE_ABSTRACT,
+                rules[Stage.TITLE_ABSTRACT],
+                in_sample=record_id in samples[Stage.TITLE_ABSTRACT],
+            )
+        )
+        ft = StageStatus.NOT_OPEN
+        if ta is StageStatus.INCLUDED:
+            ft = stage_status(
+                mine, Stage.FULL_TEXT, rules[Stage.FULL_TEXT], in_sample=record_id in samples[Stage.FULL_TEXT]
+            )
+        state = record_state(duplicate=duplicate, title_abstract=ta, full_text=ft)
+        records[record_id] = RecordProgress(record_id, state, ta, ft)
+    return ScreeningOverview(records=records, decisions=decisions, samples=samples)
+
+
+def _sample(uow: UnitOfWork, key: str, stage: Stage, rule: StageRule) -> set[int]:
+    """The records in the verification sample of a single-verified stage."""
+    if rule.mode != "single-verified":
+        return set()
+    first: dict[int, Vote] = {}
+    for decision in uow.screening.active(stage):
+        if decision.kind is DecisionKind.SCREEN:
+            first.setdefault(decision.record_id, decision.vote)
+    return verification_sample(first, rule.sample, key=key, stage=stage)
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    decision_id: int
+    kind: DecisionKind
+    status: StageStatus  # the record's status at the stage after the decision
+    state: RecordState
+
+
+def decide(
+    workspace: Workspace,
+    record_id: int,
+    stage: Stage,
+    vote: Vote,
+    *,
+    reviewer: str,
+    reason: str | None = None,
+    note: str | None = None,
+    labels: Sequence[str] = (),
+) -> DecisionResult:
+    """Record a reviewer's decision. The kind follows from the stage's mode: in single-verified
+    screening, a decision on a record another reviewer has decided is that reviewer's check."""
+    rules = stage_rules(workspace)
+    _check_reviewer(workspace, stage, reviewer)
+    reason = _check_reason(workspace, stage, vote, reason)
+    with workspace.unit_of_work() as uow:
+        uow.records.get(record_id)
+        before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+        allowed = ACTIONS[_ACTION[stage]]
+        if before.state not in allowed:
+            raise InvalidTransition(
+                f"record {record_id} is {before.state.value}; it cannot be decided at {stage.label}",
+                hint="Decisions at full text need the record included at title/abstract; duplicates are "
+                "not screened (`synthesist dedup show --record ID`).",
+            )
+        kind = DecisionKind.SCREEN
+        if rules[stage].mode == "single-verified":
+            others = {
+                d.reviewer
+                for d in uow.screening.for_records([record_id])
+                if d.active and d.stage is stage and d.kind is DecisionKind.SCREEN and d.reviewer != reviewer
+            }
+            if others:
+                kind = DecisionKind.VERIFY
+        new = NewDecision(record_id, stage, reviewer, vote, kind, reason, note, tuple(labels))
+        result = _store(uow, new, workspace, rules)
+        uow.commit()
+    return result
+
+
+def _store(
+    uow: UnitOfWork, new: NewDecision, workspace: Workspace, rules: dict[Stage, StageRule]
+) -> DecisionResult:
+    decision_id = uow.screening.add(new)
+    uow.events.append(
+        ScreeningDecided(
+            decision_id=decision_id,
+            record_id=new.record_id,
+            stage=new.stage.value,
+            reviewer=new.reviewer,
+            vote=new.vote.value,
+            kind=new.kind.value,
+            reason=new.reason,
+            note=new.note,
+            labels=list(new.labels),
+            participants=list(new.participants),
+        ),
+        workspace.actor,
+    )
+    after = _overview(uow, workspace.project.key, rules, only=[new.record_id]).records[new.record_id]
+    return DecisionResult(decision_id, new.kind, after.at(new.stage), after.state)
+
+
+def _check_reviewer(workspace: Workspace, stage: Stage, reviewer: str) -> None:
+    section = _section(workspace, stage)
+    if not reviewer.strip():
+        raise UserError("name the reviewer", hint="Pass --reviewer NAME (or --as NAME).")
+    if section.reviewers and reviewer not in section.reviewers:
+        raise UserError(
+            f"{reviewer!r} is not a reviewer for {stage.label} screening",
+            hint=f"review.toml lists: {', '.join(section.reviewers)}. "
+            "Add the name there, or check its spelling.",
+        )
+
+
+def _section(workspace: Workspace, stage: Stage) -> ScreeningStage:
+    screening = workspace.project.protocol.screening
+    return screening.title_abstract if stage is Stage.TITLE_ABSTRACT else screening.full_text
+
+
+def _check_reason(workspace: Workspace, stage: Stage, vote: Vote, reason: str | None) -> str | None:
+    """At full text an exclusion needs one of the protocol's reasons (PRISMA counts them); given as the
+    reason's text (case-insensitive) or its number in the list."""
+    reason = reason.strip() if reason else None
+    reasons = workspace.project.protocol.screening.exclusion_reasons
+    if vote is not Vote.EXCLUDE:
+        if reason and stage is Stage.FULL_TEXT:
+            raise UserError("a reason only goes with an exclusion", hint="Use --note for other remarks.")
+        return reason
+    if stage is Stage.TITLE_ABSTRACT or not reasons:
+        if stage is Stage.FULL_TEXT and not reason:
+            raise UserError(
+                "excluding at full text needs a reason",
+                hint="Pass --reason; list the allowed reasons as exclusion_reasons in review.toml "
+                "[screening].",
+            )
+        return reason
+    if not reason:
+        listed = "; ".join(f"{n}. {text}" for n, text in enumerate(reasons, start=1))
+        raise UserError(
+            "excluding at full text needs one of the protocol's reasons", hint=f"--reason: {listed}"
+        )
+    if reason.isdigit() and 1 <= int(reason) <= len(reasons):
+        return reasons[int(reason) - 1]
+    for known in reasons:
+        if known.casefold() == reason.casefold():
+            return known
+    listed = "; ".join(f"{n}. {text}" for n, text in enumerate(reasons, start=1))
+    raise UserError(f"{reason!r} is not an exclusion reason in review.toml", hint=f"Use one of: {listed}")
+
+
+def undo_decision(
+    workspace: Workspace, *, reviewer: str, stage: Stage, decision_id: int | None = None
+) -> ScreeningDecision:
+    """Undo the reviewer's latest decision at ``stage`` (or the one named). The decision stays in the
+    history, marked undone; the record goes back to where it was before it."""
+    with workspace.unit_of_work() as uow:
+        decision = uow.screening.get(decision_id) if decision_id else uow.screening.latest_by(reviewer, stage)
+        if decision is None:
+            raise NotFound(f"{reviewer} has no decision at {stage.label} to undo")
+        if not decision.active:
+            raise UserError(f"decision {decision.id} was already undone by {decision.undone_by}")
+        if decision.reviewer != reviewer:
+            raise UserError(
+                f"decision {decision.id} is {decision.reviewer}'s, not {reviewer}'s",
+                hint="Each reviewer undoes their own decisions; a consensus decision settles a disagreement.",
+            )
+        uow.screening.undo(decision.id, by=reviewer)
+        uow.events.append(
+            ScreeningDecisionUndone(
+                decision.id, decision.record_id, decision.stage.value, decision.reviewer, decision.vote.value
+            ),
+            workspace.actor,
+        )
+        uow.commit()
+    return decision
+
+
+def resolve_conflict(
+    workspace: Workspace,
+    record_id: int,
+    stage: Stage,
+    vote: Vote,
+    *,
+    participants: Sequence[str],
+    reason: str | None = None,
+    note: str | None = None,
+) -> DecisionResult:
+    """Settle a conflict with the team's consensus decision (who took part is recorded)."""
+    rules = stage_rules(workspace)
+    people = tuple(dict.fromkeys(name.strip() for name in participants if name.strip()))
+    if len(people) < 2:
+        raise UserError("a consensus needs the people who took part", hint="Pass --with NAME at least twice.")
+    reason = _check_reason(workspace, stage, vote, reason)
+    with workspace.unit_of_work() as uow:
+        uow.records.get(record_id)
+        before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+        if before.at(stage) is not StageStatus.CONFLICT:
+            raise InvalidTransition(
+                f"record {record_id} is not in conflict at {stage.label} (it is {before.at(stage).value})",
+                hint="`synthesist screen conflicts` lists the records to resolve.",
+            )
+        new = NewDecision(
+            record_id, stage, " & ".join(people), vote, DecisionKind.CONSENSUS, reason, note, (), people
+        )
+        result = _store(uow, new, workspace, rules)
+        uow.commit()
+    return result
+
+
+def next_records(workspace: Workspace, reviewer: str, stage: Stage, *, limit: int | None = None) -> list[int]:
+    """The records waiting for this reviewer at ``stage``, in id order: not yet screened; in dual mode
+    those the other reviewer did but this one did not; in single-verified mode also the sampled
+    decisions of others waiting for a check."""
+    rules = stage_rules(workspace)
+    mode = rules[stage].mode
+    view = overview(workspace)
+    waiting: list[int] = []
+    for record_id, progress in view.records.items():
+        status = progress.at(stage)
+        mine = [d for d in view.decisions.get(record_id, []) if d.stage is stage and d.reviewer == reviewer]
+        if status is StageStatus.TO_SCREEN or (
+            mode == "dual" and status is StageStatus.AWAITING_SECOND and not mine
+        ):
+            waiting.append(record_id)
+        elif mode == "single-verified" and status is StageStatus.AWAITING_CHECK:
+            first = [
+                d
+                for d in view.decisions.get(record_id, [])
+                if d.stage is stage and d.kind is DecisionKind.SCREEN
+            ]
+            if first and first[0].reviewer != reviewer:
+                waiting.append(record_id)
+        if limit is not None and len(waiting) >= limit:
+            break
+    return waiting
+
+
+def visible_decisions(workspace: Workspace, record_id: int, viewer: str) -> list[ScreeningDecision]:
+    """The decisions on a record that ``viewer`` may see: in dual mode, before the two reviewers'
+    votes are compared (a conflict or an agreement), only the viewer's own ones (blind screening)."""
+    rules = stage_rules(workspace)
+    with workspace.unit_of_work(write=False) as uow:
+        uow.records.get(record_id)
+        progress = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+        decisions = uow.screening.for_records([record_id])
+    visible = []
+    for decision in decisions:
+        blind = rules[decision.stage].mode == "dual" and progress.at(decision.stage) in (
+            StageStatus.TO_SCREEN,
+            StageStatus.AWAITING_SECOND,
+        )
+        if not blind or decision.reviewer == viewer:
+            visible.append(decision)
+    return visible

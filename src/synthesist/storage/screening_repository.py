@@ -1,0 +1,111 @@
+"""Screening decisions in and out of ``screening_decisions``, scoped to one project."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from synthesist.errors import NotFound
+from synthesist.screening.model import DecisionKind, NewDecision, ScreeningDecision, Stage, Vote
+from synthesist.storage import schema
+from synthesist.storage.repositories import _aware, _now
+
+__all__ = ["SqlScreeningRepository"]
+
+
+class SqlScreeningRepository:
+    def __init__(self, connection: sa.Connection, project_id: int) -> None:
+        self._conn = connection
+        self._project_id = project_id
+
+    def add(self, decision: NewDecision) -> int:
+        query = (
+            schema.screening_decisions.insert()
+            .values(
+                project_id=self._project_id,
+                record_id=decision.record_id,
+                stage=decision.stage.value,
+                reviewer=decision.reviewer,
+                vote=decision.vote.value,
+                kind=decision.kind.value,
+                reason=decision.reason,
+                note=decision.note,
+                labels=list(decision.labels),
+                participants=list(decision.participants),
+                decided_at=_now(),
+            )
+            .returning(schema.screening_decisions.c.id)
+        )
+        return int(self._conn.execute(query).scalar_one())
+
+    def undo(self, decision_id: int, *, by: str) -> None:
+        table = schema.screening_decisions
+        self._conn.execute(
+            table.update()
+            .where(table.c.id == decision_id, table.c.project_id == self._project_id)
+            .values(undone_at=_now(), undone_by=by)
+        )
+
+    def get(self, decision_id: int) -> ScreeningDecision:
+        row = self._conn.execute(self._select().where(schema.screening_decisions.c.id == decision_id)).first()
+        if row is None:
+            raise NotFound(
+                f"no screening decision {decision_id}",
+                hint="`synthesist screen decisions RECORD_ID` lists a record's decisions.",
+            )
+        return _decision(row._mapping)
+
+    def for_records(self, record_ids: Iterable[int]) -> builtins.list[ScreeningDecision]:
+        """Every decision (undone ones too) on these records, oldest first."""
+        table = schema.screening_decisions
+        wanted = sorted(set(record_ids))
+        found: builtins.list[ScreeningDecision] = []
+        for start in range(0, len(wanted), 500):
+            query = self._select().where(table.c.record_id.in_(wanted[start : start + 500]))
+            found.extend(_decision(row._mapping) for row in self._conn.execute(query))
+        return sorted(found, key=lambda decision: decision.id)
+
+    def active(self, stage: Stage | None = None) -> builtins.list[ScreeningDecision]:
+        """Every decision not undone (of one stage, or all), oldest first."""
+        table = schema.screening_decisions
+        query = self._select().where(table.c.undone_at.is_(None))
+        if stage is not None:
+            query = query.where(table.c.stage == stage.value)
+        return [_decision(row._mapping) for row in self._conn.execute(query.order_by(table.c.id))]
+
+    def latest_by(self, reviewer: str, stage: Stage) -> ScreeningDecision | None:
+        """The reviewer's most recent active decision at ``stage`` (what `u` undoes)."""
+        table = schema.screening_decisions
+        query = (
+            self._select()
+            .where(table.c.reviewer == reviewer, table.c.stage == stage.value, table.c.undone_at.is_(None))
+            .order_by(table.c.id.desc())
+            .limit(1)
+        )
+        row = self._conn.execute(query).first()
+        return _decision(row._mapping) if row is not None else None
+
+    def _select(self) -> sa.Select[Any]:
+        table = schema.screening_decisions
+        return sa.select(table).where(table.c.project_id == self._project_id)
+
+
+def _decision(row: sa.RowMapping) -> ScreeningDecision:
+    return ScreeningDecision(
+        id=row["id"],
+        record_id=row["record_id"],
+        stage=Stage(row["stage"]),
+        reviewer=row["reviewer"],
+        vote=Vote(row["vote"]),
+        kind=DecisionKind(row["kind"]),
+        decided_at=_aware(row["decided_at"]),
+        reason=row["reason"],
+        note=row["note"],
+        labels=tuple(row["labels"]),
+        participants=tuple(row["participants"]),
+        undone_at=_aware(row["undone_at"]) if row["undone_at"] is not None else None,
+        undone_by=row["undone_by"],
+    )

@@ -1,0 +1,176 @@
+"""Screening: modes, conflicts and consensus, the state machine, undo, blind dual screening."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomlkit
+
+from synthesist.errors import InvalidTransition, UserError
+from synthesist.review.project import find_project
+from synthesist.screening.model import DecisionKind, RecordState, Stage, StageStatus, Vote
+from synthesist.services.dedup_review import merge_records
+from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.projects import init_project
+from synthesist.services.records import read_log
+from synthesist.services.screening import (
+    decide,
+    next_records,
+    overview,
+    resolve_conflict,
+    undo_decision,
+    visible_decisions,
+)
+from synthesist.workspace import Workspace, open_workspace
+from tests.helpers import ris_text
+
+TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+REASONS = ["Not chronic back pain", "Cancer pain management", "No focus on partnership or self-management"]
+Opener = Callable[..., Workspace]
+
+
+@pytest.fixture
+def open_project(tmp_path: Path, database_url: str | None) -> Iterator[Opener]:
+    """Open a project of six records whose screening section is set per test."""
+    opened: list[Workspace] = []
+
+    def opener(mode: str = "single", ft_mode: str | None = None, **stage: Any) -> Workspace:
+        folder = tmp_path / f"review-{len(opened)}"
+        init_project(folder, "Screening test").close()
+        document = tomlkit.parse((folder / "review.toml").read_text(encoding="utf-8"))
+        screening = document["screening"]
+        screening["exclusion_reasons"] = REASONS
+        reviewers = ["Aoife", "Lukasz", "Ingrid"]
+        for key, chosen in (("title_abstract", mode), ("full_text", ft_mode or mode)):
+            screening[key]["mode"] = chosen
+            screening[key]["reviewers"] = reviewers
+            for name, value in stage.items():
+                screening[key][name] = value
+        (folder / "review.toml").write_text(tomlkit.dumps(document), encoding="utf-8")
+        workspace = open_workspace(find_project(folder), actor="tester")
+        opened.append(workspace)
+        export = folder / "records.ris"
+        export.write_text(ris_text(6), encoding="utf-8")
+        import_files(workspace, ImportRequest(paths=[export], source="MEDLINE"))
+        return workspace
+
+    yield opener
+    for workspace in opened:
+        workspace.close()
+
+
+def status(workspace: Workspace, record_id: int, stage: Stage = TA) -> StageStatus:
+    return overview(workspace).records[record_id].at(stage)
+
+
+def test_single_mode_the_latest_decision_counts(open_project: Opener) -> None:
+    ws = open_project("single")
+    assert status(ws, 1) is StageStatus.TO_SCREEN
+    decide(ws, 1, TA, Vote.EXCLUDE, reviewer="Aoife")
+    assert status(ws, 1) is StageStatus.EXCLUDED
+    result = decide(ws, 1, TA, Vote.MAYBE, reviewer="Aoife", note="re-read the abstract")
+    assert result.status is StageStatus.INCLUDED, "maybe lets a record through to full text"
+    assert result.state is RecordState.SOUGHT
+
+
+def test_dual_mode_agreement_decides_and_disagreement_is_a_conflict_settled_by_consensus(
+    open_project: Opener,
+) -> None:
+    ws = open_project("dual")
+    assert decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aoife").status is StageStatus.AWAITING_SECOND
+    assert decide(ws, 1, TA, Vote.MAYBE, reviewer="Lukasz").status is StageStatus.INCLUDED
+    decide(ws, 2, TA, Vote.INCLUDE, reviewer="Aoife")
+    assert decide(ws, 2, TA, Vote.EXCLUDE, reviewer="Lukasz").status is StageStatus.CONFLICT
+
+    with pytest.raises(InvalidTransition, match="not in conflict"):
+        resolve_conflict(ws, 1, TA, Vote.EXCLUDE, participants=["Aoife", "Lukasz"])
+    with pytest.raises(UserError, match="people who took part"):
+        resolve_conflict(ws, 2, TA, Vote.EXCLUDE, participants=["Aoife"])
+    result = resolve_conflict(ws, 2, TA, Vote.EXCLUDE, participants=["Aoife", "Lukasz"], note="met on Friday")
+    assert result.kind is DecisionKind.CONSENSUS and result.status is StageStatus.EXCLUDED
+    events = [e for e in read_log(ws) if e.type == "screening.decided"]
+    assert events[-1].payload["participants"] == ["Aoife", "Lukasz"]
+    assert events[-1].payload["kind"] == "consensus"
+
+
+def test_dual_screening_is_blind_until_the_votes_are_compared(open_project: Opener) -> None:
+    ws = open_project("dual")
+    decide(ws, 3, TA, Vote.EXCLUDE, reviewer="Aoife")
+    assert [d.reviewer for d in visible_decisions(ws, 3, "Lukasz")] == []
+    assert [d.reviewer for d in visible_decisions(ws, 3, "Aoife")] == ["Aoife"]
+    assert 3 in next_records(ws, "Lukasz", TA) and 3 not in next_records(ws, "Aoife", TA)
+    decide(ws, 3, TA, Vote.INCLUDE, reviewer="Lukasz")  # a conflict: now both may see both votes
+    assert {d.reviewer for d in visible_decisions(ws, 3, "Lukasz")} == {"Aoife", "Lukasz"}
+
+
+def test_single_verified_all_checks_every_decision(open_project: Opener) -> None:
+    ws = open_project("single-verified", verify_sample="all")
+    first = decide(ws, 1, TA, Vote.EXCLUDE, reviewer="Aoife")
+    assert first.kind is DecisionKind.SCREEN and first.status is StageStatus.AWAITING_CHECK
+    assert next_records(ws, "Lukasz", TA)[0] == 1, "the checker sees it in their queue"
+    assert 1 not in next_records(ws, "Aoife", TA)
+    check = decide(ws, 1, TA, Vote.EXCLUDE, reviewer="Lukasz")
+    assert check.kind is DecisionKind.VERIFY and check.status is StageStatus.EXCLUDED
+    decide(ws, 2, TA, Vote.EXCLUDE, reviewer="Aoife")
+    assert decide(ws, 2, TA, Vote.INCLUDE, reviewer="Ingrid").status is StageStatus.CONFLICT
+
+
+def test_single_verified_sample_is_stable_and_the_rest_is_final_at_once(open_project: Opener) -> None:
+    ws = open_project("single-verified", verify_sample=2, verify_sampling="stratified")
+    for record_id in range(1, 7):
+        decide(ws, record_id, TA, Vote.INCLUDE if record_id % 3 == 0 else Vote.EXCLUDE, reviewer="Aoife")
+    statuses = [status(ws, record_id) for record_id in range(1, 7)]
+    assert statuses.count(StageStatus.AWAITING_CHECK) == 2
+    waiting = {r for r in range(1, 7) if status(ws, r) is StageStatus.AWAITING_CHECK}
+    assert any(r % 3 == 0 for r in waiting) and any(r % 3 for r in waiting), "both strata sampled"
+    assert overview(ws).samples[TA] == waiting, "the same sample every time it is asked"
+
+
+def test_full_text_needs_inclusion_first_and_a_protocol_reason_to_exclude(open_project: Opener) -> None:
+    ws = open_project("single")
+    with pytest.raises(InvalidTransition, match="title/abstract screening"):
+        decide(ws, 1, FT, Vote.INCLUDE, reviewer="Aoife")
+    decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aoife")
+    with pytest.raises(UserError, match="needs one of the protocol's reasons"):
+        decide(ws, 1, FT, Vote.EXCLUDE, reviewer="Aoife")
+    with pytest.raises(UserError, match="not an exclusion reason"):
+        decide(ws, 1, FT, Vote.EXCLUDE, reviewer="Aoife", reason="too long")
+    result = decide(ws, 1, FT, Vote.EXCLUDE, reviewer="Aoife", reason="2")
+    assert result.state is RecordState.EXCLUDED_FULL_TEXT
+    assert overview(ws).exclusion_reasons(FT) == {"Cancer pain management": 1}
+    assert decide(ws, 1, FT, Vote.MAYBE, reviewer="Aoife").status is StageStatus.UNDECIDED
+
+
+def test_duplicates_are_not_screened(open_project: Opener) -> None:
+    ws = open_project("single")
+    merge_records(ws, [1, 2])
+    assert overview(ws).records[2].state is RecordState.DUPLICATE
+    with pytest.raises(InvalidTransition, match="duplicate"):
+        decide(ws, 2, TA, Vote.INCLUDE, reviewer="Aoife")
+    assert 2 not in next_records(ws, "Aoife", TA)
+
+
+def test_undo_returns_the_record_and_keeps_the_history(open_project: Opener) -> None:
+    ws = open_project("single")
+    decide(ws, 4, TA, Vote.EXCLUDE, reviewer="Aoife")
+    undone = undo_decision(ws, reviewer="Aoife", stage=TA)
+    assert undone.record_id == 4 and status(ws, 4) is StageStatus.TO_SCREEN
+    with pytest.raises(Exception, match="no decision"):
+        undo_decision(ws, reviewer="Aoife", stage=TA)
+    decide(ws, 4, TA, Vote.INCLUDE, reviewer="Aoife")
+    with pytest.raises(UserError, match="Aoife's, not Lukasz's"):
+        undo_decision(ws, reviewer="Lukasz", stage=TA, decision_id=2)
+    types = [e.type for e in read_log(ws) if e.type.startswith("screening.")]
+    assert types == ["screening.decided", "screening.undone", "screening.decided"]
+    with ws.unit_of_work(write=False) as uow:
+        history = uow.screening.for_records([4])
+    assert [(d.vote, d.active) for d in history] == [(Vote.EXCLUDE, False), (Vote.INCLUDE, True)]
+
+
+def test_only_the_protocols_reviewers_may_decide(open_project: Opener) -> None:
+    ws = open_project("single")
+    with pytest.raises(UserError, match="not a reviewer"):
+        decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aofie")
