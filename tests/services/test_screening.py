@@ -174,3 +174,24 @@ def test_only_the_protocols_reviewers_may_decide(open_project: Opener) -> None:
     ws = open_project("single")
     with pytest.raises(UserError, match="not a reviewer"):
         decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aofie")
+
+
+def test_agreement_per_pair_counts_maybe_as_include_at_title_abstract(open_project: Opener) -> None:
+    from synthesist.services.screening import agreement_by_pair
+
+    ws = open_project("dual")
+    votes = {
+        1: ("include", "maybe"),
+        2: ("exclude", "exclude"),
+        3: ("include", "exclude"),
+        4: ("exclude", "exclude"),
+    }
+    for record_id, (first, second) in votes.items():
+        decide(ws, record_id, TA, Vote(first), reviewer="Aoife")
+        decide(ws, record_id, TA, Vote(second), reviewer="Lukasz")
+    resolve_conflict(ws, 3, TA, Vote.EXCLUDE, participants=["Aoife", "Lukasz"])  # consensus is not a rating
+    [pair] = agreement_by_pair(ws, TA)
+    assert pair.reviewers == ("Aoife", "Lukasz")
+    # include/include 1, exclude/exclude 2, include/exclude 1: po = 3/4; pe = (2/4)(1/4) + (2/4)(3/4) = 1/2
+    assert pair.agreement.n == 4 and pair.agreement.observed == pytest.approx(0.75)
+    assert pair.agreement.kappa == pytest.approx(0.5)

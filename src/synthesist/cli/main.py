@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from synthesist import __version__
-from synthesist.cli import dedup, exporting, importing, project, records
+from synthesist.cli import dedup, exporting, importing, project, records, screening
 from synthesist.cli.errors import ErrorMappingGroup
 
 __all__ = ["app", "run"]
@@ -44,6 +44,7 @@ importing.register(app)
 exporting.register(app)
 app.add_typer(records.app, name="records")
 app.add_typer(dedup.app, name="dedup")
+app.add_typer(screening.app, name="screen")
 
 
 def run() -> None:

@@ -18,6 +18,7 @@ from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
 from synthesist.ports import UnitOfWork
 from synthesist.review.protocol import ScreeningStage
+from synthesist.screening.agreement import Agreement, agreement
 from synthesist.screening.model import (
     ACTIONS,
     Action,
@@ -40,8 +41,10 @@ from synthesist.workspace import Workspace
 
 __all__ = [
     "DecisionResult",
+    "PairAgreement",
     "RecordProgress",
     "ScreeningOverview",
+    "agreement_by_pair",
     "decide",
     "next_records",
     "overview",
@@ -389,3 +392,37 @@ def visible_decisions(workspace: Workspace, record_id: int, viewer: str) -> list
         if not blind or decision.reviewer == viewer:
             visible.append(decision)
     return visible
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    stage: Stage
+    reviewers: tuple[str, str]
+    agreement: Agreement[str]
+
+
+def agreement_by_pair(workspace: Workspace, stage: Stage) -> list[PairAgreement]:
+    """Agreement of every pair of reviewers who both decided some records at ``stage`` (dual
+    screening, or a first decision and its check), before any consensus. At title/abstract a "maybe"
+    counts as include, since both let the record through; at full text it is its own category."""
+    view = overview(workspace)
+    votes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for decisions in view.decisions.values():
+        latest: dict[str, ScreeningDecision] = {}
+        for decision in sorted(decisions, key=lambda d: d.id):
+            if decision.active and decision.stage is stage and decision.kind is not DecisionKind.CONSENSUS:
+                latest[decision.reviewer] = decision
+        names = sorted(latest)
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                pair = votes.setdefault((first, second), [])
+                pair.append((_category(latest[first].vote, stage), _category(latest[second].vote, stage)))
+    categories = ["include", "exclude"] if stage is Stage.TITLE_ABSTRACT else ["include", "exclude", "maybe"]
+    return [
+        PairAgreement(stage, pair, agreement(ratings, categories=categories))
+        for pair, ratings in sorted(votes.items())
+    ]
+
+
+def _category(vote: Vote, stage: Stage) -> str:
+    return "include" if vote is Vote.MAYBE and stage is Stage.TITLE_ABSTRACT else vote.value

@@ -1,0 +1,84 @@
+"""``synthesist screen``: the terminal session driven by keys, and the scripted commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import tomlkit
+from typer.testing import CliRunner
+
+from synthesist.cli.main import app
+from tests.helpers import ris_text
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, runner: CliRunner, database_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    folder = tmp_path / "review"
+    assert runner.invoke(app, ["init", str(folder), "--title", "Screening"]).exit_code == 0
+    document = tomlkit.parse((folder / "review.toml").read_text(encoding="utf-8"))
+    document["screening"]["exclusion_reasons"] = ["Not chronic back pain", "Cancer pain management"]
+    document["screening"]["highlight_include"] = ["back pain"]
+    document["screening"]["highlight_exclude"] = ["cancer"]
+    document["screening"]["title_abstract"]["mode"] = "dual"
+    (folder / "review.toml").write_text(tomlkit.dumps(document), encoding="utf-8")
+    export = tmp_path / "records.ris"
+    export.write_text(ris_text(4, title="Chronic back pain and partnership {n}"), encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert runner.invoke(app, ["import", str(export), "--source", "MEDLINE"]).exit_code == 0
+    return folder
+
+
+def run(runner: CliRunner, *args: str, code: int = 0, input: str | None = None) -> str:
+    result = runner.invoke(app, list(args), input=input)
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_the_terminal_session_decides_skips_undoes_and_quits(runner: CliRunner, project: Path) -> None:
+    output = run(runner, "screen", "--reviewer", "alice", input="iesuq")
+    assert "Record 1" in output and "back pain" in output
+    assert "include record 1" in output and "exclude record 2" in output
+    assert "Undid your exclude on record 2" in output
+    decisions = json.loads(run(runner, "screen", "decisions", "2", "--reviewer", "alice", "--json"))
+    assert [d["undone_at"] is not None for d in decisions] == [True]
+
+
+def test_scripted_decisions_conflicts_and_consensus(runner: CliRunner, project: Path) -> None:
+    assert "awaiting second reviewer" in run(
+        runner, "screen", "decide", "1", "include", "--reviewer", "alice"
+    )
+    assert "now included" in run(runner, "screen", "decide", "1", "include", "--reviewer", "bob")
+    run(runner, "screen", "decide", "2", "include", "--reviewer", "alice")
+    out = run(runner, "screen", "decide", "2", "exclude", "--reviewer", "bob")
+    assert "conflict" in out
+    conflicts = json.loads(run(runner, "screen", "conflicts", "--json"))
+    assert [c["record_id"] for c in conflicts] == [2]
+    run(runner, "screen", "resolve", "2", "include", "--with", "alice", "--with", "bob", "--note", "agreed")
+    assert json.loads(run(runner, "screen", "conflicts", "--json")) == []
+    progress = json.loads(run(runner, "screen", "progress", "--json"))
+    assert progress["stages"]["title-abstract"]["included"] == 2
+    assert progress["records"]["full text sought"] == 2
+
+
+def test_blind_dual_screening_hides_the_other_vote(runner: CliRunner, project: Path) -> None:
+    run(runner, "screen", "decide", "3", "exclude", "--reviewer", "alice")
+    assert json.loads(run(runner, "screen", "decisions", "3", "--reviewer", "bob", "--json")) == []
+
+
+def test_invalid_moves_and_bad_input_are_clear_errors(runner: CliRunner, project: Path) -> None:
+    out = run(
+        runner, "screen", "decide", "1", "include", "--stage", "full-text", "--reviewer", "alice", code=5
+    )
+    assert "cannot be decided at full text" in out
+    out = run(runner, "screen", "decide", "99", "include", "--reviewer", "alice", code=1)
+    assert "no record 99" in out
+    run(runner, "screen", "decide", "1", "sideways", "--reviewer", "alice", code=2)
+
+
+@pytest.mark.parametrize("command", ["decide", "undo", "conflicts", "resolve", "progress", "decisions"])
+def test_every_screen_command_has_an_example(runner: CliRunner, command: str) -> None:
+    assert "Example: synthesist screen" in run(runner, "screen", command, "--help")
