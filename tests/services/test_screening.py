@@ -195,3 +195,23 @@ def test_agreement_per_pair_counts_maybe_as_include_at_title_abstract(open_proje
     # include/include 1, exclude/exclude 2, include/exclude 1: po = 3/4; pe = (2/4)(1/4) + (2/4)(3/4) = 1/2
     assert pair.agreement.n == 4 and pair.agreement.observed == pytest.approx(0.75)
     assert pair.agreement.kappa == pytest.approx(0.5)
+
+
+def test_the_csv_export_carries_each_records_screening(open_project: Opener) -> None:
+    import csv
+    import io
+
+    from synthesist.services.records import export_records
+
+    ws = open_project("single")
+    decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aoife")
+    decide(ws, 1, FT, Vote.EXCLUDE, reviewer="Lukasz", reason="Not chronic back pain")
+    decide(ws, 2, TA, Vote.EXCLUDE, reviewer="Aoife")
+    handle = io.StringIO()
+    export_records(ws, "csv", handle)
+    rows = {row["record_id"]: row for row in csv.DictReader(io.StringIO(handle.getvalue()))}
+    assert rows["1"]["screening_state"] == "excluded at full text"
+    assert rows["1"]["title_abstract_decisions"] == "Aoife: include"
+    assert rows["1"]["full_text_reason"] == "Not chronic back pain"
+    assert rows["2"]["title_abstract_status"] == "excluded" and rows["2"]["full_text_status"] == ""
+    assert rows["3"]["screening_state"] == "title/abstract screening"

@@ -16,6 +16,7 @@ from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
+from synthesist.services.screening import ScreeningOverview, overview_in, screening_columns
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -61,14 +62,16 @@ def export_records(
     """Stream the matching records to ``handle`` in ``format_name``; returns how many were written.
 
     Every record carries its deduplication columns (``duplicate_group``, ``is_primary``,
-    ``duplicate_of``). With ``deduplicated`` the duplicates are left out and each primary record is
+    ``duplicate_of``) and its screening columns (state; status, decisions and exclusion reason at
+    each stage). With ``deduplicated`` the duplicates are left out and each primary record is
     written with the gaps its duplicates fill (PRISMA: the records that go to screening).
     """
     writer = get_writer(format_name)
     with workspace.unit_of_work(write=False) as uow:
         membership = uow.dedup.membership()
         groups = {group.id: group for group in uow.dedup.groups()} if deduplicated else {}
-        items = _export_items(uow.records.iterate(record_filter), membership, groups, deduplicated)
+        view = overview_in(uow, workspace)
+        items = _export_items(uow.records.iterate(record_filter), membership, groups, deduplicated, view)
         return writer.write(items, handle)
 
 
@@ -104,6 +107,7 @@ def _export_items(
     membership: dict[int, tuple[int, bool]],
     groups: dict[int, DuplicateGroup],
     deduplicated: bool,
+    view: ScreeningOverview,
 ) -> Iterator[ExportItem]:
     primary_of = {group_id: record_id for record_id, (group_id, primary) in membership.items() if primary}
     for stored in records:
@@ -122,6 +126,7 @@ def _export_items(
                 "duplicate_group": str(group_id) if group_id is not None else None,
                 "is_primary": None if is_primary is None else ("yes" if is_primary else "no"),
                 "duplicate_of": str(duplicate_of) if duplicate_of is not None else None,
+                **screening_columns(view, stored.id),
             },
         )
 

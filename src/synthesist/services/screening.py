@@ -48,7 +48,9 @@ __all__ = [
     "decide",
     "next_records",
     "overview",
+    "overview_in",
     "resolve_conflict",
+    "screening_columns",
     "stage_rules",
     "undo_decision",
     "visible_decisions",
@@ -116,7 +118,35 @@ class ScreeningOverview:
 
 def overview(workspace: Workspace) -> ScreeningOverview:
     with workspace.unit_of_work(write=False) as uow:
-        return _overview(uow, workspace.project.key, stage_rules(workspace))
+        return overview_in(uow, workspace)
+
+
+def overview_in(uow: UnitOfWork, workspace: Workspace) -> ScreeningOverview:
+    """:func:`overview` inside a unit of work the caller already has open."""
+    return _overview(uow, workspace.project.key, stage_rules(workspace))
+
+
+def screening_columns(view: ScreeningOverview, record_id: int) -> dict[str, str | None]:
+    """The export columns for one record: its state, its status and decisions at each stage."""
+    progress = view.records.get(record_id)
+    if progress is None:
+        return {}
+    columns: dict[str, str | None] = {"screening_state": progress.state.value}
+    for stage, prefix in ((Stage.TITLE_ABSTRACT, "title_abstract"), (Stage.FULL_TEXT, "full_text")):
+        status = progress.at(stage)
+        decisions = [d for d in view.decisions.get(record_id, []) if d.stage is stage and d.active]
+        final = view.final_decision(record_id, stage) if status.final else None
+        columns[f"{prefix}_status"] = None if status is StageStatus.NOT_OPEN else status.value
+        columns[f"{prefix}_decisions"] = (
+            "; ".join(
+                f"{d.reviewer}: {d.vote.value}"
+                + (f" ({d.kind.value})" if d.kind is not DecisionKind.SCREEN else "")
+                for d in decisions
+            )
+            or None
+        )
+        columns[f"{prefix}_reason"] = final.reason if final and status is StageStatus.EXCLUDED else None
+    return columns
 
 
 def _overview(
