@@ -215,3 +215,61 @@ def test_the_csv_export_carries_each_records_screening(open_project: Opener) -> 
     assert rows["1"]["full_text_reason"] == "Not chronic back pain"
     assert rows["2"]["title_abstract_status"] == "excluded" and rows["2"]["full_text_status"] == ""
     assert rows["3"]["screening_state"] == "title/abstract screening"
+
+
+# Importing decisions made elsewhere --------------------------------------------------------------
+
+
+def test_a_rayyan_export_gives_each_reviewers_vote_and_reason(open_project: Opener, tmp_path: Path) -> None:
+    from synthesist.services.screening_import import import_decisions
+
+    ws = open_project("dual")
+    export = tmp_path / "rayyan.csv"
+    export.write_text(
+        "key,title,year,doi,notes\n"
+        "r1,Patient-centredness in physiotherapy 1,2001,10.1016/j.physio.1,"
+        '"RAYYAN-INCLUSION: {""Aoife""=>""Included"", ""Lukasz""=>""Included""}"\n'
+        "r2,Patient-centredness in physiotherapy 2,2002,,"
+        '"RAYYAN-INCLUSION: {""Aoife""=>""Excluded"", ""Lukasz""=>""Maybe""} | '
+        'RAYYAN-EXCLUSION-REASONS: wrong population"\n',
+        encoding="utf-8",
+    )
+    result = import_decisions(ws, export, stage=TA)
+    assert result.rayyan and result.decisions == 4 and result.by_reviewer == {"Aoife": 2, "Lukasz": 2}
+    assert status(ws, 1) is StageStatus.INCLUDED and status(ws, 2) is StageStatus.CONFLICT
+    excluded = [d for d in overview(ws).decisions[2] if d.vote is Vote.EXCLUDE]
+    assert excluded[0].reason == "wrong population"
+
+
+def test_a_mapped_sheet_imports_all_or_nothing(open_project: Opener, tmp_path: Path) -> None:
+    from synthesist.errors import InvalidRecordError
+    from synthesist.services.screening_import import import_decisions
+
+    ws = open_project("single")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("ID;Vote;Who\n1;yes;Aoife\n2;no;Aoife\n99;no;Aoife\n", encoding="utf-8")
+    mapping = {"record": "ID", "decision": "Vote", "reviewer": "Who"}
+    with pytest.raises(InvalidRecordError, match=r"sheet.csv:4: no record 99"):
+        import_decisions(ws, sheet, stage=TA, column_map=mapping)
+    assert status(ws, 1) is StageStatus.TO_SCREEN, "nothing was imported"
+    sheet.write_text("ID;Vote;Who\n1;yes;Aoife\n2;no;Aoife\n", encoding="utf-8")
+    assert import_decisions(ws, sheet, stage=TA, column_map=mapping).decisions == 2
+    assert status(ws, 1) is StageStatus.INCLUDED and status(ws, 2) is StageStatus.EXCLUDED
+
+
+def test_a_list_of_excluded_titles_takes_one_vote_and_finds_records_by_title(
+    open_project: Opener, tmp_path: Path
+) -> None:
+    from synthesist.services.screening_import import import_decisions
+
+    ws = open_project("single")
+    merge_records(ws, [5, 6])  # 6 is a duplicate of 5: its decision lands on the primary
+    listing = tmp_path / "excluded.csv"
+    listing.write_text(
+        "Title,Published Year\nPatient-centredness in physiotherapy 3,2003\n"
+        "PATIENT-CENTREDNESS IN PHYSIOTHERAPY 6.,2006\n",
+        encoding="utf-8",
+    )
+    result = import_decisions(ws, listing, stage=TA, reviewer="Ingrid", vote=Vote.EXCLUDE)
+    assert overview(ws).records[6].state is RecordState.DUPLICATE
+    assert result.records == {3, 5}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +30,7 @@ from synthesist.services.screening import (
     undo_decision,
     visible_decisions,
 )
+from synthesist.services.screening_import import import_decisions
 from synthesist.workspace import Workspace, current_actor
 
 __all__ = ["app"]
@@ -369,6 +371,60 @@ def decisions(
             undone,
         )
     console.print(table)
+
+
+@app.command("import-decisions")
+def import_decisions_command(
+    file: Annotated[
+        Path, typer.Argument(help="CSV of decisions (Rayyan export, Covidence export, a sheet).")
+    ],
+    stage: StageOption = Stage.TITLE_ABSTRACT,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", help="FIELD=COLUMN for record, doi, pmid, title, year, decision, reviewer, reason, note."
+        ),
+    ] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", "-r", help="Reviewer for rows that name none.")
+    ] = None,
+    vote: Annotated[
+        Vote | None, typer.Option("--vote", help="One decision for every row (e.g. an 'excluded' list).")
+    ] = None,
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import decisions made elsewhere, all or nothing; records are matched by id, DOI, PMID or title
+    and year. A Rayyan export's notes are read for each reviewer's vote and exclusion reasons.
+
+    Example: synthesist screen import-decisions rayyan.csv --stage title-abstract
+    Example: synthesist screen import-decisions sheet.csv --map decision=Vote --map reviewer=Who
+    """
+    mapping: dict[str, str] = {}
+    for item in column_map or []:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise typer.BadParameter(f"{item!r}: write FIELD=COLUMN, e.g. decision=Vote", param_hint="--map")
+        mapping[name.strip()] = column.strip()
+    with open_project(project, actor) as workspace:
+        result = import_decisions(
+            workspace, file, stage=stage, column_map=mapping, reviewer=reviewer, vote=vote
+        )
+    if as_json:
+        records = len(result.records)
+        print_json(
+            {
+                "decisions": result.decisions,
+                "records": records,
+                "by_reviewer": result.by_reviewer,
+                "rayyan": result.rayyan,
+            }
+        )
+        return
+    who = ", ".join(f"{name} {count}" for name, count in sorted(result.by_reviewer.items()))
+    kind = " (Rayyan)" if result.rayyan else ""
+    console.print(f"Imported {result.decisions} decisions on {len(result.records)} records{kind}: {who}.")
 
 
 @app.command("agreement")

@@ -46,6 +46,7 @@ __all__ = [
     "ScreeningOverview",
     "agreement_by_pair",
     "decide",
+    "decide_in",
     "next_records",
     "overview",
     "overview_in",
@@ -219,32 +220,40 @@ def decide(
 ) -> DecisionResult:
     """Record a reviewer's decision. The kind follows from the stage's mode: in single-verified
     screening, a decision on a record another reviewer has decided is that reviewer's check."""
-    rules = stage_rules(workspace)
-    _check_reviewer(workspace, stage, reviewer)
-    reason = _check_reason(workspace, stage, vote, reason)
     with workspace.unit_of_work() as uow:
-        uow.records.get(record_id)
-        before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
-        allowed = ACTIONS[_ACTION[stage]]
-        if before.state not in allowed:
-            raise InvalidTransition(
-                f"record {record_id} is {before.state.value}; it cannot be decided at {stage.label}",
-                hint="Decisions at full text need the record included at title/abstract; duplicates are "
-                "not screened (`synthesist dedup show --record ID`).",
-            )
-        kind = DecisionKind.SCREEN
-        if rules[stage].mode == "single-verified":
-            others = {
-                d.reviewer
-                for d in uow.screening.for_records([record_id])
-                if d.active and d.stage is stage and d.kind is DecisionKind.SCREEN and d.reviewer != reviewer
-            }
-            if others:
-                kind = DecisionKind.VERIFY
-        new = NewDecision(record_id, stage, reviewer, vote, kind, reason, note, tuple(labels))
-        result = _store(uow, new, workspace, rules)
+        result = decide_in(uow, workspace, NewDecision(record_id, stage, reviewer, vote, reason=reason,
+                                                       note=note, labels=tuple(labels)))  # fmt: skip
         uow.commit()
     return result
+
+
+def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> DecisionResult:
+    """:func:`decide` inside a unit of work the caller holds (an import of many decisions is one
+    transaction). ``new.kind`` is worked out here; the one given is ignored."""
+    rules = stage_rules(workspace)
+    record_id, stage, reviewer = new.record_id, new.stage, new.reviewer
+    _check_reviewer(workspace, stage, reviewer)
+    reason = _check_reason(workspace, stage, new.vote, new.reason)
+    uow.records.get(record_id)
+    before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+    allowed = ACTIONS[_ACTION[stage]]
+    if before.state not in allowed:
+        raise InvalidTransition(
+            f"record {record_id} is {before.state.value}; it cannot be decided at {stage.label}",
+            hint="Decisions at full text need the record included at title/abstract; duplicates are "
+            "not screened (`synthesist dedup show --record ID`).",
+        )
+    kind = DecisionKind.SCREEN
+    if rules[stage].mode == "single-verified":
+        others = {
+            d.reviewer
+            for d in uow.screening.for_records([record_id])
+            if d.active and d.stage is stage and d.kind is DecisionKind.SCREEN and d.reviewer != reviewer
+        }
+        if others:
+            kind = DecisionKind.VERIFY
+    chosen = NewDecision(record_id, stage, reviewer, new.vote, kind, reason, new.note, new.labels)
+    return _store(uow, chosen, workspace, rules)
 
 
 def _store(
