@@ -25,8 +25,9 @@ install-test: $(VENV)/.installed-test
 demo: install
 	@bash scripts/demo.sh $(BIN)/synthesist $(DEMO)
 
-## test: the whole suite on SQLite and PostgreSQL (installs and starts PostgreSQL if none answers)
+## test: the whole suite on SQLite and PostgreSQL (installs PostgreSQL, Cairo and fonts if missing)
 test: install-test
+	@bash scripts/ensure_system_packages.sh
 	@SYNTHESIST_TEST_POSTGRES_URL="$$(bash scripts/ensure_postgres.sh)" && export SYNTHESIST_TEST_POSTGRES_URL && \
 	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL" && \
 	  $(BIN)/python -m pytest -n 2 -q

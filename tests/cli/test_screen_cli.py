@@ -64,9 +64,19 @@ def test_scripted_decisions_conflicts_and_consensus(runner: CliRunner, project: 
     assert progress["records"]["full text sought"] == 2
 
 
-def test_blind_dual_screening_hides_the_other_vote(runner: CliRunner, project: Path) -> None:
-    run(runner, "screen", "decide", "3", "exclude", "--reviewer", "alice")
+def test_blind_dual_screening_hides_the_other_vote_everywhere(runner: CliRunner, project: Path) -> None:
+    run(runner, "screen", "decide", "3", "exclude", "--reviewer", "alice", "--reason", "not back pain")
     assert json.loads(run(runner, "screen", "decisions", "3", "--reviewer", "bob", "--json")) == []
+    log = json.loads(run(runner, "log", "--as", "bob", "--json", "--type", "screening.decided"))
+    assert [e["payload"]["vote"] for e in log] == ["hidden (blind screening)"]
+    assert "not back pain" not in json.dumps(log)
+    own = json.loads(run(runner, "log", "--as", "alice", "--json", "--type", "screening.decided"))
+    assert [e["payload"]["vote"] for e in own] == ["exclude"]
+    run(runner, "export", "-o", "all.csv", "--as", "bob")
+    assert "alice: exclude" not in (project / "all.csv").read_text()
+    run(runner, "screen", "decide", "3", "include", "--reviewer", "bob")  # compared now: a conflict
+    log = json.loads(run(runner, "log", "--as", "bob", "--json", "--type", "screening.decided"))
+    assert [e["payload"]["vote"] for e in log] == ["exclude", "include"]
 
 
 def test_invalid_moves_and_bad_input_are_clear_errors(runner: CliRunner, project: Path) -> None:
@@ -82,3 +92,18 @@ def test_invalid_moves_and_bad_input_are_clear_errors(runner: CliRunner, project
 @pytest.mark.parametrize("command", ["decide", "undo", "conflicts", "resolve", "progress", "decisions"])
 def test_every_screen_command_has_an_example(runner: CliRunner, command: str) -> None:
     assert "Example: synthesist screen" in run(runner, "screen", command, "--help")
+
+
+def test_prisma_writes_the_diagram_and_warns_while_screening_is_open(
+    runner: CliRunner, project: Path
+) -> None:
+    result = runner.invoke(app, ["prisma", "-o", "prisma.svg"])
+    assert result.exit_code == 0, result.output
+    assert "Not final" in result.output and "<svg" in (project / "prisma.svg").read_text()
+    data = json.loads(run(runner, "prisma", "--json"))
+    assert data["records_identified_from_databases"] == 4 and data["databases"] == {"MEDLINE": 4}
+    csv_result = runner.invoke(app, ["prisma", "-o", "prisma.csv"])
+    assert csv_result.exit_code == 0 and "database_results" in (project / "prisma.csv").read_text()
+    bad = runner.invoke(app, ["prisma", "-o", "prisma.gif"])
+    assert bad.exit_code == 1 and "cannot tell the diagram format" in bad.output
+    assert "Example: synthesist prisma" in run(runner, "prisma", "--help")

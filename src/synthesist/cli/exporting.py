@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from synthesist.cli.common import ProjectOption, WhereOption, err_console, open_project, record_filter
+from synthesist.cli.common import (
+    ActorOption,
+    ProjectOption,
+    WhereOption,
+    err_console,
+    open_project,
+    record_filter,
+)
 from synthesist.errors import UnknownPlugin
 from synthesist.services.records import export_records, export_records_to_file
 
@@ -31,6 +38,7 @@ def export(
         ),
     ] = False,
     project: ProjectOption = None,
+    actor: ActorOption = None,
 ) -> None:
     """Export records to RIS, CSV, BibTeX or JSON; re-importing the file gives the same records.
 
@@ -40,7 +48,7 @@ def export(
     Example: synthesist export --deduplicated -o for-screening.ris
     """
     chosen_filter = record_filter(where)
-    with open_project(project) as workspace:
+    with open_project(project, actor) as workspace:
         if str(output) == "-":
             if format_name is None:
                 raise UnknownPlugin("writing to standard output needs --format (ris, csv, bibtex or json)")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from synthesist import __version__
-from synthesist.cli import dedup, exporting, importing, project, records, screening
+from synthesist.cli import dedup, exporting, fulltext, importing, prisma, project, records, screening
 from synthesist.cli.errors import ErrorMappingGroup
 
 __all__ = ["app", "run"]
@@ -42,9 +42,11 @@ def _root(
 project.register(app)
 importing.register(app)
 exporting.register(app)
+prisma.register(app)
 app.add_typer(records.app, name="records")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(screening.app, name="screen")
+app.add_typer(fulltext.app, name="fulltext")
 
 
 def run() -> None:

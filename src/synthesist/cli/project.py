@@ -110,12 +110,13 @@ def log(
         list[str] | None, typer.Option("--type", help="Only events of this type (repeatable).")
     ] = None,
     as_json: JsonOption = False,
+    actor: ActorOption = None,
 ) -> None:
     """Show the event log: every change to the project, who made it and when (oldest first).
 
     Example: synthesist log -n 20 --type records.imported
     """
-    with open_project(project) as workspace:
+    with open_project(project, actor) as workspace:
         events = read_log(workspace, limit=limit, types=event_type)
     if as_json:
         print_json(

@@ -116,8 +116,9 @@ def syntax_error(exc: tomllib.TOMLDecodeError, text: str, file_name: str) -> Pro
     )
 
 
-def protocol_error(problems: list[KeyProblem], file_name: str) -> ProtocolError:
-    """One ProtocolError listing every problem, one per line, each with its own ``file:line``."""
+def protocol_error(problems: list[KeyProblem], file_name: str, hint: str | None = None) -> ProtocolError:
+    """One ProtocolError listing every problem, one per line, each with its own ``file:line``
+    (for review.toml and the other TOML files a project keeps, such as prisma.toml)."""
 
     def location(problem: KeyProblem) -> str:
         return file_name if problem.line is None else f"{file_name}:{problem.line}"
@@ -128,7 +129,7 @@ def protocol_error(problems: list[KeyProblem], file_name: str) -> ProtocolError:
     return ProtocolError(
         message,
         location=location(first),
-        hint="Edit review.toml at the line shown; the comments in the file explain each setting.",
+        hint=hint or "Edit review.toml at the line shown; the comments in the file explain each setting.",
     )
 
 

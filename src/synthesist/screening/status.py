@@ -113,9 +113,16 @@ def _agreed(first: Vote, second: Vote, stage: Stage) -> StageStatus:
 
 
 def record_state(
-    *, duplicate: bool, title_abstract: StageStatus, full_text: StageStatus, not_retrieved: bool = False
+    *,
+    duplicate: bool,
+    title_abstract: StageStatus,
+    full_text: StageStatus,
+    not_retrieved: bool = False,
+    report_attached: bool = False,
 ) -> RecordState:
-    """The record's place in the whole flow."""
+    """The record's place in the whole flow. Past title/abstract, a record is in full-text
+    assessment once a report is attached or a full-text decision exists (teams that keep their PDFs
+    elsewhere decide without attaching); until then it is sought, or not retrieved if so marked."""
     if duplicate:
         return RecordState.DUPLICATE
     if title_abstract is StageStatus.EXCLUDED:
@@ -126,11 +133,13 @@ def record_state(
         return RecordState.INCLUDED
     if full_text is StageStatus.EXCLUDED:
         return RecordState.EXCLUDED_FULL_TEXT
+    # A report or a decision is evidence of assessment, so it wins over a stale "not retrieved" mark
+    # (attaching withdraws the mark, and a not-retrieved record cannot be decided).
+    if report_attached or full_text not in (StageStatus.TO_SCREEN, StageStatus.NOT_OPEN):
+        return RecordState.FULL_TEXT
     if not_retrieved:
         return RecordState.NOT_RETRIEVED
-    if full_text is StageStatus.TO_SCREEN:
-        return RecordState.SOUGHT
-    return RecordState.FULL_TEXT
+    return RecordState.SOUGHT
 
 
 def sample_fraction(key: str, stage: Stage, record_id: int) -> float:

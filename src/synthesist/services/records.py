@@ -16,7 +16,15 @@ from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
-from synthesist.services.screening import ScreeningOverview, overview_in, screening_columns
+from synthesist.screening.model import Stage
+from synthesist.screening.status import StageRule
+from synthesist.services.screening import (
+    ScreeningOverview,
+    overview_in,
+    redact_blind_events,
+    screening_columns,
+    stage_rules,
+)
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -71,7 +79,10 @@ def export_records(
         membership = uow.dedup.membership()
         groups = {group.id: group for group in uow.dedup.groups()} if deduplicated else {}
         view = overview_in(uow, workspace)
-        items = _export_items(uow.records.iterate(record_filter), membership, groups, deduplicated, view)
+        rules = stage_rules(workspace)
+        items = _export_items(
+            uow.records.iterate(record_filter), membership, groups, deduplicated, view, rules
+        )
         return writer.write(items, handle)
 
 
@@ -108,6 +119,7 @@ def _export_items(
     groups: dict[int, DuplicateGroup],
     deduplicated: bool,
     view: ScreeningOverview,
+    rules: dict[Stage, StageRule],
 ) -> Iterator[ExportItem]:
     primary_of = {group_id: record_id for record_id, (group_id, primary) in membership.items() if primary}
     for stored in records:
@@ -126,7 +138,7 @@ def _export_items(
                 "duplicate_group": str(group_id) if group_id is not None else None,
                 "is_primary": None if is_primary is None else ("yes" if is_primary else "no"),
                 "duplicate_of": str(duplicate_of) if duplicate_of is not None else None,
-                **screening_columns(view, stored.id),
+                **screening_columns(view, stored.id, rules),
             },
         )
 
@@ -201,5 +213,7 @@ def record_rejects(workspace: Workspace, batch_id: int) -> list[ImportReject]:
 def read_log(
     workspace: Workspace, *, limit: int | None = None, types: Iterable[str] | None = None
 ) -> list[LoggedEvent]:
+    """The event log, oldest first; votes still blind to the person asking are shown as hidden."""
     with workspace.unit_of_work(write=False) as uow:
-        return uow.events.list(types=types, limit=limit)
+        events = uow.events.list(types=types, limit=limit)
+    return redact_blind_events(workspace, events, workspace.actor)

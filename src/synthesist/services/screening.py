@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from synthesist.errors import InvalidTransition, NotFound, UserError
-from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
+from synthesist.events import LoggedEvent, ScreeningDecided, ScreeningDecisionUndone
 from synthesist.ports import UnitOfWork
 from synthesist.review.protocol import ScreeningStage
 from synthesist.screening.agreement import Agreement, agreement
@@ -45,11 +45,13 @@ __all__ = [
     "RecordProgress",
     "ScreeningOverview",
     "agreement_by_pair",
+    "blinded",
     "decide",
     "decide_in",
     "next_records",
     "overview",
     "overview_in",
+    "redact_blind_events",
     "resolve_conflict",
     "screening_columns",
     "stage_rules",
@@ -122,13 +124,18 @@ def overview(workspace: Workspace) -> ScreeningOverview:
         return overview_in(uow, workspace)
 
 
-def overview_in(uow: UnitOfWork, workspace: Workspace) -> ScreeningOverview:
-    """:func:`overview` inside a unit of work the caller already has open."""
-    return _overview(uow, workspace.project.key, stage_rules(workspace))
+def overview_in(
+    uow: UnitOfWork, workspace: Workspace, only: Iterable[int] | None = None
+) -> ScreeningOverview:
+    """:func:`overview` inside a unit of work the caller already has open (of ``only`` these records)."""
+    return _overview(uow, workspace.project.key, stage_rules(workspace), only=only)
 
 
-def screening_columns(view: ScreeningOverview, record_id: int) -> dict[str, str | None]:
-    """The export columns for one record: its state, its status and decisions at each stage."""
+def screening_columns(
+    view: ScreeningOverview, record_id: int, rules: dict[Stage, StageRule] | None = None
+) -> dict[str, str | None]:
+    """The export columns for one record: its state, its status and decisions at each stage. With
+    ``rules``, votes still blind (dual screening, not yet compared) are left out."""
     progress = view.records.get(record_id)
     if progress is None:
         return {}
@@ -138,6 +145,8 @@ def screening_columns(view: ScreeningOverview, record_id: int) -> dict[str, str 
         decisions = [d for d in view.decisions.get(record_id, []) if d.stage is stage and d.active]
         final = view.final_decision(record_id, stage) if status.final else None
         columns[f"{prefix}_status"] = None if status is StageStatus.NOT_OPEN else status.value
+        if rules is not None and blinded(view, rules, record_id, stage):
+            decisions = []  # blind dual screening: no vote shown before the two are compared
         columns[f"{prefix}_decisions"] = (
             "; ".join(
                 f"{d.reviewer}: {d.vote.value}"
@@ -164,6 +173,8 @@ def _overview(
     for decision in active:
         decisions.setdefault(decision.record_id, []).append(decision)
     samples = {stage: _sample(uow, key, stage, rules[stage]) for stage in Stage}
+    not_retrieved = set(uow.fulltext.not_retrieved(record_ids if only is not None else None))
+    with_reports = uow.fulltext.records_with_reports()
     records: dict[int, RecordProgress] = {}
     for record_id in record_ids:
         duplicate = record_id in membership and not membership[record_id][1]
@@ -183,7 +194,16 @@ def _overview(
             ft = stage_status(
                 mine, Stage.FULL_TEXT, rules[Stage.FULL_TEXT], in_sample=record_id in samples[Stage.FULL_TEXT]
             )
-        state = record_state(duplicate=duplicate, title_abstract=ta, full_text=ft)
+        if ft is StageStatus.TO_SCREEN and record_id in not_retrieved and record_id not in with_reports:
+            # without its report the record cannot be assessed: it leaves the full-text queue
+            ft = StageStatus.NOT_OPEN
+        state = record_state(
+            duplicate=duplicate,
+            title_abstract=ta,
+            full_text=ft,
+            not_retrieved=record_id in not_retrieved,
+            report_attached=record_id in with_reports,
+        )
         records[record_id] = RecordProgress(record_id, state, ta, ft)
     return ScreeningOverview(records=records, decisions=decisions, samples=samples)
 
@@ -414,23 +434,46 @@ def next_records(workspace: Workspace, reviewer: str, stage: Stage, *, limit: in
     return waiting
 
 
+def blinded(view: ScreeningOverview, rules: dict[Stage, StageRule], record_id: int, stage: Stage) -> bool:
+    """Whether decisions on this record at ``stage`` are still hidden from other reviewers: dual
+    screening before the two votes are compared."""
+    progress = view.records.get(record_id)
+    return (
+        progress is not None
+        and rules[stage].mode == "dual"
+        and progress.at(stage) in (StageStatus.TO_SCREEN, StageStatus.AWAITING_SECOND)
+    )
+
+
+def redact_blind_events(workspace: Workspace, events: list[LoggedEvent], viewer: str) -> list[LoggedEvent]:
+    """The event log as ``viewer`` may see it: another reviewer's vote on a record still in blind
+    dual screening is shown as hidden (the event itself stays, so the audit trail is complete)."""
+    rules = stage_rules(workspace)
+    if all(rule.mode != "dual" for rule in rules.values()):
+        return events
+    view = overview(workspace)
+    shown = []
+    for event in events:
+        payload = event.payload
+        if (
+            event.type in ("screening.decided", "screening.undone")
+            and payload.get("reviewer") != viewer
+            and blinded(view, rules, int(payload["record_id"]), Stage(payload["stage"]))
+        ):
+            event = replace(event, payload={**payload, "vote": "hidden (blind screening)", "reason": None})
+        shown.append(event)
+    return shown
+
+
 def visible_decisions(workspace: Workspace, record_id: int, viewer: str) -> list[ScreeningDecision]:
     """The decisions on a record that ``viewer`` may see: in dual mode, before the two reviewers'
     votes are compared (a conflict or an agreement), only the viewer's own ones (blind screening)."""
     rules = stage_rules(workspace)
     with workspace.unit_of_work(write=False) as uow:
         uow.records.get(record_id)
-        progress = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+        view = _overview(uow, workspace.project.key, rules, only=[record_id])
         decisions = uow.screening.for_records([record_id])
-    visible = []
-    for decision in decisions:
-        blind = rules[decision.stage].mode == "dual" and progress.at(decision.stage) in (
-            StageStatus.TO_SCREEN,
-            StageStatus.AWAITING_SECOND,
-        )
-        if not blind or decision.reviewer == viewer:
-            visible.append(decision)
-    return visible
+    return [d for d in decisions if d.reviewer == viewer or not blinded(view, rules, record_id, d.stage)]
 
 
 @dataclass(frozen=True)

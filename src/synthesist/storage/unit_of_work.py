@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.storage.engine import BEGIN_MODE
+from synthesist.storage.fulltext_repository import SqlFulltextRepository
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
 from synthesist.storage.screening_repository import SqlScreeningRepository
 
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     events: SqlEventRepository
     dedup: SqlDedupRepository
     screening: SqlScreeningRepository
+    fulltext: SqlFulltextRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(connection, self._project_id)
         self.dedup = SqlDedupRepository(connection, self._project_id)
         self.screening = SqlScreeningRepository(connection, self._project_id)
+        self.fulltext = SqlFulltextRepository(connection, self._project_id)
         return self
 
     def __exit__(

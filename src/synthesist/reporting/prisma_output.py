@@ -1,0 +1,75 @@
+"""The PRISMA flow diagram as a file: SVG as drawn, PNG and PDF converted from that SVG.
+
+The conversion uses CairoSVG, a Python package on the system's cairo library (Debian's ``libcairo2``),
+because it renders exactly the SVG we wrote (boxes, markers, rotated text) without a browser or an
+external program, and picks up the same DejaVu Sans the text was measured for (``fonts-dejavu-core``).
+It is imported only when PNG or PDF is asked for: it loads libcairo2 at import, which SVG output and
+the rest of Synthesist do not need, and a missing library becomes a message instead of a crash.
+"""
+
+from __future__ import annotations
+
+import importlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from synthesist.errors import UserError
+from synthesist.reporting.prisma import PrismaCounts
+from synthesist.reporting.prisma_svg import render_prisma_svg
+
+__all__ = ["ConverterUnavailable", "DiagramFormat", "render_prisma", "write_prisma_diagram"]
+
+PNG_SCALE = 2  # twice the SVG's pixel size: sharp on screens and in documents
+
+
+class DiagramFormat(StrEnum):
+    SVG = "svg"
+    PNG = "png"
+    PDF = "pdf"
+
+
+class ConverterUnavailable(UserError):
+    """PNG or PDF was asked for but CairoSVG, or the cairo library it loads, is not installed."""
+
+
+def render_prisma(counts: PrismaCounts, diagram_format: DiagramFormat | str = DiagramFormat.SVG) -> bytes:
+    """The diagram as the bytes of an SVG, PNG or PDF file."""
+    kind = DiagramFormat(diagram_format)
+    svg = render_prisma_svg(counts).encode("utf-8")
+    if kind is DiagramFormat.SVG:
+        return svg
+    converter = _cairosvg()
+    if kind is DiagramFormat.PNG:
+        return bytes(converter.svg2png(bytestring=svg, scale=PNG_SCALE))
+    return bytes(converter.svg2pdf(bytestring=svg))
+
+
+def write_prisma_diagram(
+    counts: PrismaCounts, path: Path, diagram_format: DiagramFormat | str | None = None
+) -> DiagramFormat:
+    """Write the diagram to ``path``, by default in the format its suffix names; return the format."""
+    if diagram_format is None:
+        try:
+            diagram_format = DiagramFormat(path.suffix.lower().lstrip("."))
+        except ValueError:
+            known = ", ".join(f".{kind.value}" for kind in DiagramFormat)
+            raise UserError(
+                f"{path.name}: cannot tell the diagram format from the file name",
+                hint=f"End the file name with one of {known}.",
+            ) from None
+    kind = DiagramFormat(diagram_format)
+    # render before opening the file, so a failed conversion leaves no empty file behind
+    content = render_prisma(counts, kind)
+    path.write_bytes(content)
+    return kind
+
+
+def _cairosvg() -> Any:
+    try:
+        return importlib.import_module("cairosvg")
+    except (ImportError, OSError) as exc:  # OSError: cairocffi found no libcairo
+        raise ConverterUnavailable(
+            f"PNG and PDF output need CairoSVG and the cairo library ({exc})",
+            hint="Install them (pip install cairosvg; apt-get install libcairo2), or write an .svg file.",
+        ) from exc

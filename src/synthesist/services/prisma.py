@@ -1,0 +1,126 @@
+"""The PRISMA 2020 flow diagram's numbers, derived from the project's records and decisions.
+
+Identification comes from the import batches (records per database; records from other methods per
+method), removal from deduplication, screening from the final decisions at each stage. Synthesist
+screens records from every source together, so records from other methods join the database records
+at screening (the diagram draws that arrow). Numbers for steps done outside Synthesist are given in
+``prisma.toml`` beside ``review.toml`` and override the computed ones, marked as such in the diagram.
+
+Each record included at title/abstract counts as one report sought (its attached files, a paper and
+its supplement, are one report); included records grouped with ``fulltext study`` count as one study.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from synthesist.reporting.prisma import MANUAL_FILE_NAME, NamedCount, PrismaCounts
+from synthesist.reporting.prisma_csv import write_prisma_csv
+from synthesist.reporting.prisma_manual import apply_manual_counts, load_manual_counts
+from synthesist.reporting.prisma_output import write_prisma_diagram
+from synthesist.screening.model import RecordState, Stage
+from synthesist.services.fulltext import included_totals, list_studies
+from synthesist.services.screening import overview_in
+from synthesist.workspace import Workspace
+
+__all__ = ["PrismaResult", "prisma_counts", "write_prisma"]
+
+_PAST_TITLE_ABSTRACT = (
+    RecordState.SOUGHT,
+    RecordState.NOT_RETRIEVED,
+    RecordState.FULL_TEXT,
+    RecordState.EXCLUDED_FULL_TEXT,
+    RecordState.INCLUDED,
+)
+
+
+@dataclass(frozen=True)
+class PrismaResult:
+    counts: PrismaCounts
+    warnings: list[str] = field(default_factory=list)  # why the diagram may not be final yet
+
+
+def prisma_counts(workspace: Workspace) -> PrismaResult:
+    with workspace.unit_of_work(write=False) as uow:
+        batches = uow.batches.list()
+        _, duplicates = uow.dedup.counts()
+        view = overview_in(uow, workspace)
+    states = view.states()
+    # Databases in the order review.toml lists them (then any other, in the order first imported);
+    # other methods in the order first imported.
+    listed = [db.name.casefold() for db in workspace.project.protocol.search.databases]
+    per_database: dict[str, int] = {}
+    others: dict[str, int] = {}
+    for batch in batches:
+        into = others if batch.other_method is not None else per_database
+        name = batch.other_method if batch.other_method is not None else batch.source
+        into[name] = into.get(name, 0) + batch.record_count
+
+    def protocol_order(name: str) -> int:
+        return listed.index(name.casefold()) if name.casefold() in listed else len(listed)
+
+    databases = tuple(
+        NamedCount(name, n)
+        for name, n in sorted(per_database.items(), key=lambda item: protocol_order(item[0]))
+    )
+    database_records = sum(entry.n for entry in databases)
+    other_records = sum(others.values())
+    sought = sum(states[state] for state in _PAST_TITLE_ABSTRACT)
+    not_retrieved = states[RecordState.NOT_RETRIEVED]
+    reasons = view.exclusion_reasons(Stage.FULL_TEXT)
+    # Reasons in the protocol's order (then any other), as reviewers will read them in the report.
+    protocol_reasons = workspace.project.protocol.screening.exclusion_reasons
+    ordered_reasons = sorted(
+        reasons.items(),
+        key=lambda item: (
+            protocol_reasons.index(item[0]) if item[0] in protocol_reasons else len(protocol_reasons)
+        ),
+    )
+    warnings = _warnings(states)
+    studies, _ = included_totals(list_studies(workspace, included_only=True))
+    computed = PrismaCounts(
+        database_records=database_records,
+        databases=databases,
+        duplicates_removed=duplicates,
+        other_sources=tuple(NamedCount(name, n) for name, n in others.items()),
+        other_records_screened=other_records,
+        records_screened=database_records + other_records - duplicates,
+        records_excluded=states[RecordState.EXCLUDED_TITLE_ABSTRACT],
+        reports_sought=sought,
+        reports_not_retrieved=not_retrieved,
+        reports_assessed=sought - not_retrieved,
+        reports_excluded=tuple(NamedCount(reason, n) for reason, n in ordered_reasons),
+        # Records still open at full text count as assessed and not excluded (the warnings say so);
+        # once every decision is final, studies are the included records grouped as studies.
+        studies_included=studies if not warnings else sought - not_retrieved - sum(reasons.values()),
+        reports_included=sought - not_retrieved - sum(reasons.values()),
+    )
+    manual = load_manual_counts(workspace.project.root / MANUAL_FILE_NAME)
+    return PrismaResult(apply_manual_counts(computed, manual) if manual else computed, warnings)
+
+
+def _warnings(states: dict[RecordState, int]) -> list[str]:
+    warnings = []
+    if states.get(RecordState.TITLE_ABSTRACT):
+        warnings.append(
+            f"{states[RecordState.TITLE_ABSTRACT]} records have no final title/abstract decision yet; "
+            "they count as screened, not as excluded"
+        )
+    open_full_text = states.get(RecordState.SOUGHT, 0) + states.get(RecordState.FULL_TEXT, 0)
+    if open_full_text:
+        warnings.append(
+            f"{open_full_text} records have no final full-text decision yet; "
+            "until they do they count as assessed and not excluded"
+        )
+    return warnings
+
+
+def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:
+    """Write the diagram (``.svg``, ``.png``, ``.pdf``) or the PRISMA2020 package's CSV (``.csv``)."""
+    result = prisma_counts(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        write_prisma_csv(result.counts, path)
+        return "csv", result
+    return write_prisma_diagram(result.counts, path).value, result
