@@ -107,3 +107,5 @@ def test_prisma_writes_the_diagram_and_warns_while_screening_is_open(
     bad = runner.invoke(app, ["prisma", "-o", "prisma.gif"])
     assert bad.exit_code == 1 and "cannot tell the diagram format" in bad.output
     assert "Example: synthesist prisma" in run(runner, "prisma", "--help")
+    drawn = runner.invoke(app, ["prisma", "--from-csv", "prisma.csv", "-o", "from-csv.svg"])
+    assert drawn.exit_code == 0 and "MEDLINE" in (project / "from-csv.svg").read_text()

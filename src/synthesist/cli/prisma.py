@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from synthesist.cli.common import JsonOption, ProjectOption, console, err_console, open_project, print_json
-from synthesist.services.prisma import prisma_counts, write_prisma
+from synthesist.services.prisma import convert_prisma_csv, prisma_counts, write_prisma
 
 __all__ = ["register"]
 
@@ -20,6 +20,10 @@ def prisma(
             "--output", "-o", help="prisma.svg, .png or .pdf for the diagram; .csv for the PRISMA2020 app."
         ),
     ] = None,
+    from_csv: Annotated[
+        Path | None,
+        typer.Option("--from-csv", help="Draw from a PRISMA2020 app/R package CSV instead of the project."),
+    ] = None,
     project: ProjectOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -27,7 +31,14 @@ def prisma(
     elsewhere can be given in prisma.toml beside review.toml; they are marked in the diagram).
 
     Example: synthesist prisma -o prisma.svg
+    Example: synthesist prisma --from-csv PRISMA.csv -o prisma.pdf
     """
+    if from_csv is not None:
+        if output is None:
+            raise typer.BadParameter("name the diagram to write with -o", param_hint="--from-csv")
+        written_format = convert_prisma_csv(from_csv, output)
+        err_console.print(f"Wrote the PRISMA 2020 flow diagram ({written_format}) to {output}")
+        return
     with open_project(project) as workspace:
         if output is None:
             result = prisma_counts(workspace)

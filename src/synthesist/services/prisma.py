@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthesist.reporting.prisma import MANUAL_FILE_NAME, NamedCount, PrismaCounts
-from synthesist.reporting.prisma_csv import write_prisma_csv
+from synthesist.reporting.prisma_csv import read_prisma_csv, write_prisma_csv
 from synthesist.reporting.prisma_manual import apply_manual_counts, load_manual_counts
 from synthesist.reporting.prisma_output import write_prisma_diagram
 from synthesist.screening.model import RecordState, Stage
@@ -24,7 +24,7 @@ from synthesist.services.fulltext import included_totals, list_studies
 from synthesist.services.screening import overview_in
 from synthesist.workspace import Workspace
 
-__all__ = ["PrismaResult", "prisma_counts", "write_prisma"]
+__all__ = ["PrismaResult", "convert_prisma_csv", "prisma_counts", "write_prisma"]
 
 _PAST_TITLE_ABSTRACT = (
     RecordState.SOUGHT,
@@ -124,3 +124,13 @@ def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:
         write_prisma_csv(result.counts, path)
         return "csv", result
     return write_prisma_diagram(result.counts, path).value, result
+
+
+def convert_prisma_csv(source: Path, path: Path) -> str:
+    """Draw the diagram from a PRISMA2020 package/Shiny app CSV (no project needed); returns the format."""
+    counts = read_prisma_csv(source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        write_prisma_csv(counts, path)
+        return "csv"
+    return write_prisma_diagram(counts, path).value

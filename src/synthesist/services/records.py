@@ -16,7 +16,7 @@ from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
-from synthesist.screening.model import Stage
+from synthesist.screening.model import RecordState, Stage, StageStatus
 from synthesist.screening.status import StageRule
 from synthesist.services.screening import (
     ScreeningOverview,
@@ -181,11 +181,21 @@ def project_status(workspace: Workspace) -> ProjectStatus:
         pending = len(uow.dedup.pairs(status=PairStatus.PENDING))
         last_run = uow.dedup.last_run()
         newest = uow.records.max_id()
+        view = overview_in(uow, workspace)
     stages = {"imported": total}
     if last_run is not None or groups:
         stages["duplicates removed"] = duplicates
         stages["after deduplication"] = total - duplicates
-    # Later stages (screening...) add their counts here.
+    states = view.states()
+    if view.decisions:
+        ta, ft = view.statuses(Stage.TITLE_ABSTRACT), view.statuses(Stage.FULL_TEXT)
+        stages["title/abstract: decided"] = ta[StageStatus.INCLUDED] + ta[StageStatus.EXCLUDED]
+        stages["title/abstract: excluded"] = ta[StageStatus.EXCLUDED]
+        stages["title/abstract: conflicts"] = ta[StageStatus.CONFLICT]
+        stages["full text: not retrieved"] = states[RecordState.NOT_RETRIEVED]
+        stages["full text: excluded"] = ft[StageStatus.EXCLUDED]
+        stages["full text: conflicts"] = ft[StageStatus.CONFLICT]
+        stages["included"] = states[RecordState.INCLUDED]
     return ProjectStatus(
         title=workspace.project.title,
         project_id=workspace.project.key,
