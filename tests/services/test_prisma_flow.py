@@ -197,3 +197,20 @@ def test_undoing_and_redeciding_changes_the_counts(reference_project: Workspace,
     decide(workspace, first, Stage.TITLE_ABSTRACT, Vote.INCLUDE, reviewer="Aoife Brennan")
     counts = prisma_counts(workspace).counts
     assert counts.records_excluded == 0 and counts.reports_sought == 1
+
+
+def test_a_trials_register_is_counted_as_a_register(tmp_path: Path, database_url: str | None) -> None:
+    folder = tmp_path / "with-register"
+    init_project(folder, "Registers").close()
+    workspace = open_workspace(find_project(folder), actor="Aoife")
+    try:
+        for source, prefix, count in (("MEDLINE", "MED", 5), ("ClinicalTrials.gov", "NCT", 3)):
+            export = tmp_path / f"{prefix}.ris"
+            export.write_text(_ris(list(_records(random.Random(prefix), prefix, count))), encoding="utf-8")
+            import_files(workspace, ImportRequest(paths=[export], source=source))
+        counts = prisma_counts(workspace).counts
+        assert counts.database_records == 5 and counts.register_records == 3
+        assert [entry.name for entry in counts.registers] == ["ClinicalTrials.gov"]
+        assert counts.records_screened == 8
+    finally:
+        workspace.close()

@@ -12,6 +12,7 @@ its supplement, are one report); included records grouped with ``fulltext study`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,11 @@ from synthesist.services.screening import overview_in
 from synthesist.workspace import Workspace
 
 __all__ = ["PrismaResult", "convert_prisma_csv", "prisma_counts", "write_prisma"]
+
+# A source searched as a trials register (PRISMA 2020 counts registers apart from databases).
+_REGISTER = re.compile(
+    r"clinicaltrials|ictrp|isrctn|anzctr|chictr|euctr|eu clinical trials|ctri\b|drks|\bregist(?:er|ry)", re.I
+)
 
 _PAST_TITLE_ABSTRACT = (
     RecordState.SOUGHT,
@@ -51,10 +57,13 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
     # other methods in the order first imported.
     listed = [db.name.casefold() for db in workspace.project.protocol.search.databases]
     per_database: dict[str, int] = {}
+    per_register: dict[str, int] = {}
     others: dict[str, int] = {}
     for batch in batches:
-        into = others if batch.other_method is not None else per_database
-        name = batch.other_method if batch.other_method is not None else batch.source
+        if batch.other_method is not None:
+            into, name = others, batch.other_method
+        else:
+            into, name = (per_register if _REGISTER.search(batch.source) else per_database), batch.source
         into[name] = into.get(name, 0) + batch.record_count
 
     def protocol_order(name: str) -> int:
@@ -64,7 +73,9 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
         NamedCount(name, n)
         for name, n in sorted(per_database.items(), key=lambda item: protocol_order(item[0]))
     )
+    registers = tuple(NamedCount(name, n) for name, n in per_register.items())
     database_records = sum(entry.n for entry in databases)
+    register_records = sum(entry.n for entry in registers)
     other_records = sum(others.values())
     sought = sum(states[state] for state in _PAST_TITLE_ABSTRACT)
     not_retrieved = states[RecordState.NOT_RETRIEVED]
@@ -82,10 +93,12 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
     computed = PrismaCounts(
         database_records=database_records,
         databases=databases,
+        register_records=register_records,
+        registers=registers,
         duplicates_removed=duplicates,
         other_sources=tuple(NamedCount(name, n) for name, n in others.items()),
         other_records_screened=other_records,
-        records_screened=database_records + other_records - duplicates,
+        records_screened=database_records + register_records + other_records - duplicates,
         records_excluded=states[RecordState.EXCLUDED_TITLE_ABSTRACT],
         reports_sought=sought,
         reports_not_retrieved=not_retrieved,
