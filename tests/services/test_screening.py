@@ -22,8 +22,8 @@ from synthesist.services.screening import (
     overview,
     resolve_conflict,
     undo_decision,
-    visible_decisions,
 )
+from synthesist.services.screening_views import visible_decisions
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 
@@ -177,7 +177,7 @@ def test_only_the_protocols_reviewers_may_decide(open_project: Opener) -> None:
 
 
 def test_agreement_per_pair_counts_maybe_as_include_at_title_abstract(open_project: Opener) -> None:
-    from synthesist.services.screening import agreement_by_pair
+    from synthesist.services.screening_views import agreement_by_pair
 
     ws = open_project("dual")
     votes = {

@@ -22,15 +22,14 @@ from synthesist.screening.model import ScreeningDecision, Stage, StageStatus, Vo
 from synthesist.services.records import get_record
 from synthesist.services.screening import (
     DecisionResult,
-    agreement_by_pair,
     decide,
     next_records,
     overview,
     resolve_conflict,
     undo_decision,
-    visible_decisions,
 )
 from synthesist.services.screening_import import import_decisions
+from synthesist.services.screening_views import agreement_by_pair, visible_decisions
 from synthesist.workspace import Workspace, current_actor
 
 __all__ = ["app"]

@@ -18,13 +18,8 @@ from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.screening.model import RecordState, Stage, StageStatus
 from synthesist.screening.status import StageRule
-from synthesist.services.screening import (
-    ScreeningOverview,
-    overview_in,
-    redact_blind_events,
-    screening_columns,
-    stage_rules,
-)
+from synthesist.services.screening import ScreeningOverview, overview_in, stage_rules
+from synthesist.services.screening_views import redact_blind_events, screening_columns
 from synthesist.workspace import Workspace
 
 __all__ = [
