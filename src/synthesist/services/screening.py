@@ -127,8 +127,16 @@ def overview_in(
 def _overview(
     uow: UnitOfWork, key: str, rules: dict[Stage, StageRule], only: Iterable[int] | None = None
 ) -> ScreeningOverview:
-    membership = uow.dedup.membership()
     record_ids = list(only) if only is not None else uow.records.ids()
+    if only is None:
+        membership = uow.dedup.membership()
+    else:  # one or a few records (every decision asks): their groups only, not the whole table
+        groups = {record_id: uow.dedup.group_of(record_id) for record_id in record_ids}
+        membership = {
+            record_id: (group.id, group.primary_id == record_id)
+            for record_id, group in groups.items()
+            if group is not None
+        }
     decisions: dict[int, list[ScreeningDecision]] = {}
     active = (
         uow.screening.active()
