@@ -109,3 +109,19 @@ def test_prisma_writes_the_diagram_and_warns_while_screening_is_open(
     assert "Example: synthesist prisma" in run(runner, "prisma", "--help")
     drawn = runner.invoke(app, ["prisma", "--from-csv", "prisma.csv", "-o", "from-csv.svg"])
     assert drawn.exit_code == 0 and "MEDLINE" in (project / "from-csv.svg").read_text()
+
+
+def test_agreement_reports_kappa_per_reviewer_pair(runner: CliRunner, project: Path) -> None:
+    assert "No records were decided by two reviewers" in run(runner, "screen", "agreement")
+    for record, alice, bob in (
+        ("1", "include", "include"),
+        ("2", "exclude", "exclude"),
+        ("3", "include", "exclude"),
+    ):
+        run(runner, "screen", "decide", record, alice, "--reviewer", "alice")
+        run(runner, "screen", "decide", record, bob, "--reviewer", "bob")
+    [pair] = json.loads(run(runner, "screen", "agreement", "--stage", "title-abstract", "--json"))
+    assert pair["reviewers"] == ["alice", "bob"] and pair["n"] == 3
+    assert pair["observed"] == pytest.approx(2 / 3)
+    table = run(runner, "screen", "agreement")
+    assert "alice" in table and "bob" in table and "67%" in table
