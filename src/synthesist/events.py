@@ -32,6 +32,7 @@ __all__ = [
     "ReportAttached",
     "ScreeningDecided",
     "ScreeningDecisionUndone",
+    "ScreeningStopRecorded",
     "StudyGrouped",
     "StudyUngrouped",
     "decode_event",
@@ -367,3 +368,26 @@ class StudyUngrouped(Event):
         ids = ", ".join(str(record_id) for record_id in self.record_ids)
         left = " (study dissolved)" if self.dissolved else ""
         return f"records {ids} taken out of study {self.study_id} {self.label!r}{left}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ScreeningStopRecorded(Event):
+    """The team stopped title/abstract screening on a stopping rule's word (quoted in the report)."""
+
+    type: ClassVar[str] = "screening.stop_recorded"
+    rule: str
+    screened: int
+    pool: int
+    relevant_found: int
+    verdict: str
+    assumes: str
+    estimated_recall: float | None = None
+    target_recall: float | None = None
+    confidence: float | None = None
+
+    def summary(self) -> str:
+        return (
+            f"stopped title/abstract screening by the {self.rule} rule "
+            f"after {self.screened} of {self.pool} records"
+        )

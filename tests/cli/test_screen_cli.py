@@ -125,3 +125,30 @@ def test_agreement_reports_kappa_per_reviewer_pair(runner: CliRunner, project: P
     assert pair["observed"] == pytest.approx(2 / 3)
     table = run(runner, "screen", "agreement")
     assert "alice" in table and "bob" in table and "67%" in table
+
+
+def test_stop_check_reports_each_rule_and_records_the_one_used(
+    runner: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for record in ("1", "2", "3", "4"):
+        run(
+            runner,
+            "screen",
+            "decide",
+            record,
+            "include" if record == "1" else "exclude",
+            "--reviewer",
+            "alice",
+        )
+    data = json.loads(run(runner, "screen", "stop-check", "--consecutive", "3", "--json"))
+    assert data["screened"] == 4 and data["pool"] == 4 and data["relevant_found"] == 1
+    verdicts = {v["rule"]: v for v in data["verdicts"]}
+    assert set(verdicts) == {"hypergeometric", "knee", "consecutive-irrelevant"}
+    assert verdicts["consecutive-irrelevant"]["stop"] is True
+    assert "no statistical guarantee" in verdicts["consecutive-irrelevant"]["assumes"]
+    out = run(runner, "screen", "stop-check", "--consecutive", "3", "--record", "consecutive-irrelevant")
+    assert "Recorded" in out
+    log = json.loads(run(runner, "log", "--json", "--type", "screening.stop_recorded"))
+    assert log[0]["payload"]["rule"] == "consecutive-irrelevant" and log[0]["payload"]["screened"] == 4
+    refused = runner.invoke(app, ["screen", "stop-check", "--record", "knee"])
+    assert refused.exit_code == 1 and "does not say stop" in refused.output

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from synthesist import __version__
-from synthesist.cli import dedup, exporting, fulltext, importing, prisma, project, records, screening
+from synthesist.cli import (
+    dedup,
+    exporting,
+    fulltext,
+    importing,
+    prisma,
+    project,
+    records,
+    screening,
+    screening_tools,  # noqa: F401  (registers import-decisions, stop-check and agreement on `screen`)
+)
 from synthesist.cli.errors import ErrorMappingGroup
 
 __all__ = ["app", "run"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -28,8 +27,7 @@ from synthesist.services.screening import (
     resolve_conflict,
     undo_decision,
 )
-from synthesist.services.screening_import import import_decisions
-from synthesist.services.screening_views import agreement_by_pair, visible_decisions
+from synthesist.services.screening_views import visible_decisions
 from synthesist.workspace import Workspace, current_actor
 
 __all__ = ["app"]
@@ -369,94 +367,6 @@ def decisions(
             when,
             undone,
         )
-    console.print(table)
-
-
-@app.command("import-decisions")
-def import_decisions_command(
-    file: Annotated[
-        Path, typer.Argument(help="CSV of decisions (Rayyan export, Covidence export, a sheet).")
-    ],
-    stage: StageOption = Stage.TITLE_ABSTRACT,
-    column_map: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map", help="FIELD=COLUMN for record, doi, pmid, title, year, decision, reviewer, reason, note."
-        ),
-    ] = None,
-    reviewer: Annotated[
-        str | None, typer.Option("--reviewer", "-r", help="Reviewer for rows that name none.")
-    ] = None,
-    vote: Annotated[
-        Vote | None, typer.Option("--vote", help="One decision for every row (e.g. an 'excluded' list).")
-    ] = None,
-    project: ProjectOption = None,
-    actor: ActorOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Import decisions made elsewhere, all or nothing; records are matched by id, DOI, PMID or title
-    and year. A Rayyan export's notes are read for each reviewer's vote and exclusion reasons.
-
-    Example: synthesist screen import-decisions rayyan.csv --stage title-abstract
-    Example: synthesist screen import-decisions sheet.csv --map decision=Vote --map reviewer=Who
-    """
-    mapping: dict[str, str] = {}
-    for item in column_map or []:
-        name, sep, column = item.partition("=")
-        if not sep or not name.strip() or not column.strip():
-            raise typer.BadParameter(f"{item!r}: write FIELD=COLUMN, e.g. decision=Vote", param_hint="--map")
-        mapping[name.strip()] = column.strip()
-    with open_project(project, actor) as workspace:
-        result = import_decisions(
-            workspace, file, stage=stage, column_map=mapping, reviewer=reviewer, vote=vote
-        )
-    if as_json:
-        records = len(result.records)
-        print_json(
-            {
-                "decisions": result.decisions,
-                "records": records,
-                "by_reviewer": result.by_reviewer,
-                "rayyan": result.rayyan,
-            }
-        )
-        return
-    who = ", ".join(f"{name} {count}" for name, count in sorted(result.by_reviewer.items()))
-    kind = " (Rayyan)" if result.rayyan else ""
-    console.print(f"Imported {result.decisions} decisions on {len(result.records)} records{kind}: {who}.")
-
-
-@app.command("agreement")
-def agreement_command(
-    stage: Annotated[Stage | None, typer.Option("--stage", "-s", help="One stage (default: both).")] = None,
-    project: ProjectOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Agreement between reviewers per stage and pair: Cohen's kappa with its 95% CI, percent
-    agreement and prevalence-adjusted kappa (PABAK), before consensus.
-
-    Example: synthesist screen agreement --stage title-abstract
-    """
-    stages = [stage] if stage else list(Stage)
-    with open_project(project) as workspace:
-        found = [pair for chosen in stages for pair in agreement_by_pair(workspace, chosen)]
-    if as_json:
-        print_json(
-            [{"stage": p.stage.value, "reviewers": list(p.reviewers), **p.agreement.to_dict()} for p in found]
-        )
-        return
-    if not found:
-        console.print("No records were decided by two reviewers yet.")
-        return
-    table = Table(title="Agreement between reviewers (before consensus)")
-    for column in ("Stage", "Reviewers", "Records", "Agreement", "Kappa (95% CI)", "PABAK", "Reading"):
-        table.add_column(column, justify="right" if column in ("Records", "Agreement", "PABAK") else "left")
-    for p in found:
-        a = p.agreement
-        kappa = "undefined" if a.kappa is None else f"{a.kappa:.2f} ({a.ci_low:.2f} to {a.ci_high:.2f})"
-        pabak = "" if a.pabak is None else f"{a.pabak:.2f}"
-        who = escape(" & ".join(p.reviewers))
-        table.add_row(p.stage.label, who, str(a.n), f"{a.observed:.0%}", kappa, pabak, a.interpretation)
     console.print(table)
 
 

@@ -4,20 +4,26 @@ blinding of dual screening (a reviewer never sees another's vote before the two 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from synthesist.events import LoggedEvent
+from synthesist.errors import UserError
+from synthesist.events import LoggedEvent, ScreeningStopRecorded
 from synthesist.screening.agreement import Agreement, agreement
 from synthesist.screening.model import DecisionKind, ScreeningDecision, Stage, StageStatus, Vote
 from synthesist.screening.status import StageRule
+from synthesist.screening.stopping import RULES, StopVerdict, check_all
 from synthesist.services.screening import ScreeningOverview, overview, overview_in, stage_rules
 from synthesist.workspace import Workspace
 
 __all__ = [
     "PairAgreement",
+    "StopCheck",
     "agreement_by_pair",
     "blinded",
+    "record_stop",
     "redact_blind_events",
     "screening_columns",
+    "stop_check",
     "visible_decisions",
 ]
 
@@ -124,3 +130,67 @@ def agreement_by_pair(workspace: Workspace, stage: Stage) -> list[PairAgreement]
 
 def _category(vote: Vote, stage: Stage) -> str:
     return "include" if vote is Vote.MAYBE and stage is Stage.TITLE_ABSTRACT else vote.value
+
+
+@dataclass(frozen=True)
+class StopCheck:
+    screened: int  # records with a first title/abstract decision, in the order decided
+    pool: int  # records to screen at title/abstract (duplicates left out)
+    relevant_found: int
+    verdicts: list[StopVerdict]
+
+
+def stop_check(
+    workspace: Workspace, *, target_recall: float = 0.95, confidence: float = 0.95, n_consecutive: int = 100
+) -> StopCheck:
+    """What each stopping rule says about title/abstract screening so far. The screening order is
+    the order of each record's first decision; a record counts as relevant when that decision let it
+    through (include or maybe), as the stopping rules' authors count a screener's judgement."""
+    view = overview(workspace)
+    first: dict[int, ScreeningDecision] = {}
+    for decisions in view.decisions.values():
+        for decision in decisions:
+            counts = decision.active and decision.stage is Stage.TITLE_ABSTRACT
+            if counts and decision.kind is DecisionKind.SCREEN:
+                earlier = first.get(decision.record_id)
+                if earlier is None or decision.id < earlier.id:
+                    first[decision.record_id] = decision
+    ordered = sorted(first.values(), key=lambda d: d.id)
+    labels = [decision.vote is not Vote.EXCLUDE for decision in ordered]
+    pool = sum(
+        1
+        for progress in view.records.values()
+        if progress.at(Stage.TITLE_ABSTRACT) is not StageStatus.NOT_OPEN
+    )
+    verdicts = check_all(
+        labels, pool, target_recall=target_recall, confidence=confidence, n_consecutive=n_consecutive
+    )
+    return StopCheck(len(labels), pool, sum(labels), verdicts)
+
+
+def record_stop(workspace: Workspace, rule: str, **options: Any) -> StopVerdict:
+    """Record that screening stopped on ``rule``'s word (the report quotes it); refused when the rule
+    does not say stop."""
+    if rule not in RULES:
+        raise UserError(f"unknown stopping rule {rule!r}", hint=f"Rules: {', '.join(RULES)}.")
+    check = stop_check(workspace, **options)
+    verdict = next(v for v in check.verdicts if v.rule == rule)
+    if not verdict.stop:
+        raise UserError(f"the {rule} rule does not say stop yet: {verdict.summary}")
+    with workspace.unit_of_work() as uow:
+        uow.events.append(
+            ScreeningStopRecorded(
+                rule=rule,
+                screened=check.screened,
+                pool=check.pool,
+                relevant_found=check.relevant_found,
+                verdict=verdict.summary,
+                assumes=verdict.assumes,
+                estimated_recall=verdict.estimated_recall,
+                target_recall=options.get("target_recall", 0.95),
+                confidence=options.get("confidence", 0.95),
+            ),
+            workspace.actor,
+        )
+        uow.commit()
+    return verdict
