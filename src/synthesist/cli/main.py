@@ -17,6 +17,7 @@ from synthesist.cli import (
     records,
     screening,
     screening_tools,  # noqa: F401  (registers import-decisions, stop-check and agreement on `screen`)
+    simulate,
 )
 from synthesist.cli.errors import ErrorMappingGroup
 
@@ -53,6 +54,7 @@ project.register(app)
 importing.register(app)
 exporting.register(app)
 prisma.register(app)
+simulate.register(app)
 app.add_typer(records.app, name="records")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(screening.app, name="screen")
