@@ -8,11 +8,12 @@ features does.
 
 Embeddings capture meaning across wording ("myocardial infarction" near "heart attack"), but they
 are slow to compute on a CPU (minutes for 10,000 records; once per session) and, on the benchmark
-datasets, rank no better than TF-IDF on their own: see the report in ``docs/benchmarks.md``.
+datasets, rank no better than TF-IDF on their own (a first measurement; `benchmarks/screening.py`, still to come, will publish the figures).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
 from importlib.util import find_spec
@@ -75,8 +76,8 @@ class MiniLmRanker(Ranker):
 def _quiet_transformers() -> None:
     """Library code does not print: turn off the progress bar transformers draws while loading."""
     try:
-        from transformers.utils import logging as transformers_logging
-    except ImportError:  # an older sentence-transformers without transformers' logging module
+        transformers_logging = importlib.import_module("transformers.utils.logging")
+    except ImportError:  # a sentence-transformers that no longer loads through transformers
         return
     transformers_logging.disable_progress_bar()
 
