@@ -8,7 +8,8 @@ features does.
 
 Embeddings capture meaning across wording ("myocardial infarction" near "heart attack"), but they
 are slow to compute on a CPU (minutes for 10,000 records; once per session) and, on the benchmark
-datasets, rank no better than TF-IDF on their own (a first measurement; `benchmarks/screening.py`, still to come, will publish the figures).
+datasets, rank no better than TF-IDF on their own (a first measurement; ``benchmarks/screening.py``,
+still to come, will publish the figures).
 """
 
 from __future__ import annotations
