@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from synthesist.screening.prioritise import DEFAULT_RANKER, read_labelled_csv, simulate
-from synthesist.screening.stopping import consecutive_irrelevant, hypergeometric_stopping_point, knee_method
+from synthesist.screening.stopping import hypergeometric_stopping_point, knee_method
 
 __all__ = ["run_simulation", "stop_points"]
 
@@ -60,9 +60,6 @@ def stop_points(
         ),
         None,
     )
-    # Sanity: the general rule agrees with the fast scan above.
-    if consecutive is not None:
-        assert consecutive_irrelevant(labels[:consecutive], n_records, n=n_consecutive).stop
     return [point("hypergeometric", hyper), point("knee", knee), point("consecutive-irrelevant", consecutive)]
 
 
