@@ -9,8 +9,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
+from synthesist.appraisal.model import NewAnswer, StoredAnswer, StudyCategory
 from synthesist.dedup.model import (
     DedupRun,
     DuplicateGroup,
@@ -23,20 +24,52 @@ from synthesist.dedup.model import (
     StoredPair,
 )
 from synthesist.events import Event, LoggedEvent
+from synthesist.extraction.model import (
+    Completion,
+    ConsensusValue,
+    ExtractedValue,
+    Flag,
+    Resolution,
+    Role,
+    ValueSource,
+)
 from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure, Study
 from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
 from synthesist.records.model import Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
-from synthesist.screening.model import NewDecision, ScreeningDecision, Stage
+from synthesist.screening.model import NewDecision, ScreeningDecision, SeedStudy, Stage
+from synthesist.synthesis.cerqual import Component, Concern, Confidence, Finding
+from synthesist.synthesis.concept_model import Link as ModelLink
+from synthesist.synthesis.concept_model import NodeRef
+from synthesist.synthesis.concept_model import Outcome as ModelOutcome
+from synthesist.synthesis.entries import (
+    CodeHistoryEntry,
+    CodingResolution,
+    CodingStatus,
+    HistoryAction,
+    Memo,
+    MemoTarget,
+    NewCoding,
+    NewDocument,
+    ResolutionOutcome,
+    StoredCoding,
+)
+from synthesist.synthesis.model import AnchorStatus, Code, Document, Theme, ThemeLevel
+from synthesist.synthesis.model import Page as TextPage
 
 __all__ = [
+    "AppraisalRepository",
     "BatchRepository",
+    "CerqualRepository",
+    "ConceptModelRepository",
     "DedupRepository",
     "EventRepository",
+    "ExtractionRepository",
     "FulltextRepository",
     "RecordRepository",
     "ScreeningRepository",
+    "SynthesisRepository",
     "UnitOfWork",
 ]
 
@@ -147,7 +180,8 @@ class DedupRepository(Protocol):
 
 
 class ScreeningRepository(Protocol):
-    """Screening decisions, kept as made; undoing stamps a decision undone."""
+    """Screening decisions, kept as made; undoing stamps a decision undone. Seed studies: at most
+    one per record."""
 
     def add(self, decision: NewDecision) -> int: ...
     def undo(self, decision_id: int, *, by: str) -> None: ...
@@ -155,6 +189,9 @@ class ScreeningRepository(Protocol):
     def for_records(self, record_ids: Iterable[int]) -> builtins.list[ScreeningDecision]: ...
     def active(self, stage: Stage | None = None) -> builtins.list[ScreeningDecision]: ...
     def latest_by(self, reviewer: str, stage: Stage) -> ScreeningDecision | None: ...
+    def add_seed(self, record_id: int, *, by: str, note: str | None = None) -> None: ...
+    def remove_seed(self, record_id: int) -> None: ...
+    def seeds(self) -> builtins.list[SeedStudy]: ...
 
 
 class FulltextRepository(Protocol):
@@ -188,6 +225,172 @@ class FulltextRepository(Protocol):
     def study_membership(self) -> dict[int, int]: ...
 
 
+class ExtractionRepository(Protocol):
+    """Data extraction: each reviewer's current value per study and field (earlier ones are in the
+    event log), consensus values, verifiers' flags (at most one open per study and field) and who
+    marked a study complete in which role."""
+
+    def set_values(
+        self, rows: Sequence[tuple[int, str, str, str | None]], *, source: ValueSource, shared: bool
+    ) -> None: ...
+    def values(self, study_ids: Iterable[int] | None = None) -> builtins.list[ExtractedValue]: ...
+    def set_consensus(self, study_id: int, name: str, value: str, *, by: str, note: str | None) -> None: ...
+    def consensus(self, study_ids: Iterable[int] | None = None) -> builtins.list[ConsensusValue]: ...
+    def add_flag(self, study_id: int, name: str, note: str, *, by: str, suggested: str | None) -> int: ...
+    def resolve_flag(self, flag_id: int, resolution: Resolution, *, by: str) -> None: ...
+    def get_flag(self, flag_id: int) -> Flag: ...
+    def flags(self, study_ids: Iterable[int] | None = None) -> builtins.list[Flag]: ...
+    def complete(self, study_id: int, reviewer: str, role: Role) -> bool: ...
+    def completions(self, study_ids: Iterable[int] | None = None) -> builtins.list[Completion]: ...
+
+
+class AppraisalRepository(Protocol):
+    """Appraisal answers, kept as given (the latest of each reviewer counts), and the category
+    chosen per study for a checklist with alternatives (at most one per study and checklist)."""
+
+    def add_answers(self, answers: Sequence[NewAnswer]) -> builtins.list[int]: ...
+    def answers(
+        self, checklist: str, study_ids: Iterable[int] | None = None
+    ) -> builtins.list[StoredAnswer]: ...
+    def set_category(self, study_id: int, checklist: str, category: str, *, by: str) -> None: ...
+    def categories(self, checklist: str) -> dict[int, StudyCategory]: ...
+
+
+class SynthesisRepository(Protocol):
+    """Thematic synthesis: documents (whole texts, replaced as a whole), codes with their history,
+    themes (a tree), code-theme links, codings (never deleted: their status is stamped), consensus
+    resolutions and memos. Code and theme names are unique within a project (constraints)."""
+
+    def add_document(self, document: NewDocument) -> int: ...
+    def replace_text(
+        self,
+        document_id: int,
+        *,
+        text: str,
+        text_sha256: str,
+        pages: Sequence[TextPage],
+        source: str,
+        report_id: int | None,
+        by: str,
+    ) -> None: ...
+    def get_document(self, document_id: int) -> Document: ...
+    def documents(self) -> builtins.list[Document]: ...
+
+    def add_code(self, name: str, *, definition: str, key_terms: Sequence[str], by: str) -> int: ...
+    def update_code(
+        self,
+        code_id: int,
+        *,
+        name: str = ...,
+        definition: str = ...,
+        key_terms: Sequence[str] = ...,
+        merged_into: int | None = ...,
+    ) -> None: ...
+    def codes(self) -> builtins.list[Code]: ...
+    def add_history(self, code_id: int, action: HistoryAction, detail: dict[str, Any], *, by: str) -> int: ...
+    def history(self, code_id: int | None = None) -> builtins.list[CodeHistoryEntry]: ...
+
+    def add_theme(
+        self,
+        name: str,
+        *,
+        level: ThemeLevel,
+        definition: str,
+        key_terms: Sequence[str],
+        parent_id: int | None,
+        position: int,
+        by: str,
+    ) -> int: ...
+    def update_theme(
+        self,
+        theme_id: int,
+        *,
+        name: str = ...,
+        level: ThemeLevel = ...,
+        definition: str = ...,
+        key_terms: Sequence[str] = ...,
+        parent_id: int | None = ...,
+        position: int = ...,
+    ) -> None: ...
+    def themes(self) -> builtins.list[Theme]: ...
+    def assign(self, code_id: int, theme_id: int, *, by: str) -> None: ...
+    def unassign(self, code_id: int, theme_id: int) -> None: ...
+
+    def add_coding(self, new: NewCoding) -> int: ...
+    def get_coding(self, coding_id: int) -> StoredCoding: ...
+    def codings(
+        self,
+        *,
+        document_ids: Iterable[int] | None = None,
+        code_ids: Iterable[int] | None = None,
+        active_only: bool = True,
+    ) -> builtins.list[StoredCoding]: ...
+    def set_status(self, coding_ids: Sequence[int], status: CodingStatus, *, by: str) -> None: ...
+    def move_codings(self, coding_ids: Sequence[int], code_id: int) -> None: ...
+    def set_anchor(
+        self,
+        coding_id: int,
+        *,
+        start: int,
+        end: int,
+        page: int | None,
+        anchor: AnchorStatus,
+        text: str | None = None,
+    ) -> None: ...
+    def set_coding_memo(self, coding_id: int, memo: str) -> None: ...
+
+    def add_resolution(
+        self,
+        *,
+        document_id: int,
+        code_id: int,
+        start: int,
+        end: int,
+        coders: tuple[str, str],
+        outcome: ResolutionOutcome,
+        coding_id: int | None,
+        by: str,
+        note: str | None,
+    ) -> int: ...
+    def resolutions(self) -> builtins.list[CodingResolution]: ...
+
+    def add_memo(self, target: MemoTarget, target_id: int | None, text: str, *, by: str) -> int: ...
+    def memos(
+        self, target: MemoTarget | None = None, target_id: int | None = None
+    ) -> builtins.list[Memo]: ...
+
+
+class CerqualRepository(Protocol):
+    """GRADE-CERQual findings: their themes, corrections to the derived contributing studies, one
+    assessment per component, the overall confidence and entered participants."""
+
+    def next_number(self) -> int: ...
+    def add_finding(self, number: int, statement: str, theme_ids: Sequence[int], *, by: str) -> int: ...
+    def set_themes(self, finding_id: int, theme_ids: Sequence[int]) -> None: ...
+    def set_statement(self, finding_id: int, statement: str) -> None: ...
+    def set_confidence(self, finding_id: int, confidence: Confidence | None, explanation: str) -> None: ...
+    def set_participants(self, finding_id: int, participants: int | None, note: str) -> None: ...
+    def set_override(self, finding_id: int, study_id: int, *, include: bool, note: str, by: str) -> None: ...
+    def clear_override(self, finding_id: int, study_id: int) -> bool: ...
+    def set_assessment(
+        self, finding_id: int, component: Component, concern: Concern, explanation: str, *, by: str
+    ) -> None: ...
+    def findings(self) -> builtins.list[Finding]: ...
+    def get_finding(self, finding_id: int) -> Finding: ...
+
+
+class ConceptModelRepository(Protocol):
+    """The conceptual model: outcomes that are not themes, and typed links between nodes."""
+
+    def add_outcome(self, name: str, description: str, *, by: str) -> int: ...
+    def outcomes(self) -> builtins.list[ModelOutcome]: ...
+    def remove_outcome(self, outcome_id: int) -> None: ...
+    def add_link(self, source: NodeRef, target: NodeRef, kind: str, label: str, *, by: str) -> int: ...
+    def links(self) -> builtins.list[ModelLink]: ...
+    def remove_link(self, link_id: int) -> None: ...
+    def clear(self) -> None: ...
+
+
 class EventRepository(Protocol):
     def append(self, event: Event, actor: str) -> int: ...
     def list(
@@ -210,6 +413,16 @@ class UnitOfWork(Protocol):
     def screening(self) -> ScreeningRepository: ...
     @property
     def fulltext(self) -> FulltextRepository: ...
+    @property
+    def extraction(self) -> ExtractionRepository: ...
+    @property
+    def appraisal(self) -> AppraisalRepository: ...
+    @property
+    def synthesis(self) -> SynthesisRepository: ...
+    @property
+    def cerqual(self) -> CerqualRepository: ...
+    @property
+    def concept_model(self) -> ConceptModelRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

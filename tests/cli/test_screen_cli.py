@@ -39,8 +39,8 @@ def run(runner: CliRunner, *args: str, code: int = 0, input: str | None = None) 
 
 
 def test_the_terminal_session_decides_skips_undoes_and_quits(runner: CliRunner, project: Path) -> None:
-    output = run(runner, "screen", "--reviewer", "alice", input="iesuq")
-    assert "Record 1" in output and "back pain" in output
+    output = run(runner, "screen", "--reviewer", "alice", "--order", "id", input="iesuq")
+    assert "Record 1" in output and "back pain" in output and "Why now: in id order" in output
     assert "include record 1" in output and "exclude record 2" in output
     assert "Undid your exclude on record 2" in output
     decisions = json.loads(run(runner, "screen", "decisions", "2", "--reviewer", "alice", "--json"))

@@ -81,3 +81,23 @@ def test_sqlite_uses_wal(workspace: Workspace) -> None:
         pytest.skip("SQLite only")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_the_seed_studies_migration_goes_down_and_up_again(workspace: Workspace) -> None:
+    engine = workspace.storage.engine
+    with workspace.unit_of_work() as uow:
+        assert uow.screening.seeds() == []
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0005")
+    assert current_revision(engine) == "0005"
+    assert "screening_seeds" not in sa.inspect(engine).get_table_names()
+    assert "screening_decisions" in sa.inspect(engine).get_table_names(), "only 0006 was undone"
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0006")
+    columns = {column["name"] for column in sa.inspect(engine).get_columns("screening_seeds")}
+    assert columns == {"record_id", "project_id", "added_by", "added_at", "note"}
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "head")
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), schema.metadata) == []

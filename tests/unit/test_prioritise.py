@@ -99,7 +99,7 @@ def test_metrics_need_a_relevant_record() -> None:
 
 def test_built_in_rankers_are_registered() -> None:
     names = available_rankers()
-    assert {"svm", "logistic", "nb", "cnb"} <= set(names)
+    assert {"svm", "svm-autotar", "logistic", "nb", "cnb"} <= set(names)
     assert DEFAULT_RANKER in names
     assert list(names) == sorted(names)
     ranker = get_ranker("svm", seed=3)
@@ -114,6 +114,15 @@ def test_unknown_ranker_lists_the_available_ones() -> None:
     assert caught.value.hint is not None
     for name in available_rankers():
         assert name in caught.value.hint
+
+
+def test_an_optional_ranker_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(_RANKERS, "minilm", raising=False)
+    monkeypatch.setattr("synthesist.screening.prioritise.models._ENTRY_POINTS_LOADED", True)
+    with pytest.raises(UnknownPlugin) as caught:
+        get_ranker("minilm")
+    assert "embeddings" in caught.value.message
+    assert caught.value.hint is not None and "synthesist[embeddings]" in caught.value.hint
 
 
 class CountingRanker(Ranker):
@@ -229,6 +238,55 @@ def test_retrains_every_batch_size_decisions() -> None:
     assert len(learner.retrain_seconds) == 5
 
 
+class PseudoNegativeCountingRanker(CountingRanker):
+    name = "test-counting-pseudo"
+    pseudo_negatives = 10
+
+    def __init__(self, *, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.labels: list[NDArray[np.bool_]] = []
+
+    def fit(self, features: Features, labels: NDArray[np.bool_]) -> None:
+        self.labels.append(labels.copy())
+        super().fit(features, labels)
+
+
+def test_pseudo_negatives_join_each_training_set_drawn_afresh() -> None:
+    dataset = synthetic(n=120, n_relevant=12)
+    ranker = PseudoNegativeCountingRanker()
+    learner = ActiveLearner(dataset.texts, ranker, labels={0: True, 1: False}, seed=4)
+    for _, suggestion in zip(range(3), learner, strict=False):
+        learner.label(suggestion.index, dataset.labels[suggestion.index])
+    # 2 priors + 10 pseudo-negatives, then one more decision each time.
+    assert ranker.fits == [12, 13, 14]
+    assert all(labels[-10:].sum() == 0 for labels in ranker.labels)
+
+
+def test_pseudo_negatives_let_seeds_alone_train_the_model() -> None:
+    dataset = synthetic(n=120, n_relevant=12)
+    ranker = PseudoNegativeCountingRanker()
+    learner = ActiveLearner(dataset.texts, ranker, labels={0: True})
+    first = learner.next()
+    assert first is not None and first.source is Source.SEEDS
+    assert ranker.fits == [11]  # the seed and 10 records drawn at random, labelled irrelevant
+
+
+def test_pseudo_negative_draws_are_seeded() -> None:
+    dataset = synthetic(n=120, n_relevant=12)
+
+    def order(seed: int) -> list[int]:
+        ranker = get_ranker("svm-autotar", seed=seed)
+        learner = ActiveLearner(dataset.texts, ranker, labels={0: True, 1: False}, seed=seed)
+        picked = []
+        for _, suggestion in zip(range(15), learner, strict=False):
+            learner.label(suggestion.index, dataset.labels[suggestion.index])
+            picked.append(suggestion.index)
+        return picked
+
+    assert order(5) == order(5)
+    assert get_ranker("svm-autotar").pseudo_negatives == 100 and get_ranker("svm").pseudo_negatives == 0
+
+
 def test_retrains_after_every_decision_by_default() -> None:
     dataset = synthetic(n=60, n_relevant=6)
     ranker = CountingRanker()
@@ -283,7 +341,7 @@ def test_cold_start_random_order_is_seeded() -> None:
 # --- simulation ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("model", ["svm", "logistic", "nb", "cnb"])
+@pytest.mark.parametrize("model", ["svm", "svm-autotar", "logistic", "nb", "cnb"])
 def test_simulation_finds_relevant_records_much_faster_than_random(model: str) -> None:
     dataset = synthetic()
     result = simulate(dataset, ranker=model, seed=0)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from synthesist.errors import ProtocolError, UserError
 from synthesist.review.protocol import Protocol, load_protocol, render_template
 from synthesist.review.toml_lines import find_key_line, key_lines, unterminated_string_line
+from synthesist.screening.prioritise import DEFAULT_RANKER, available_rankers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TEMPLATE = Path(__file__).resolve().parents[2] / "src" / "synthesist" / "review" / "template.toml"
@@ -58,7 +59,7 @@ def test_template_has_every_section_and_explains_it() -> None:
     for section in ("review", "search", "criteria", "screening", "extraction", "appraisal", "synthesis"):
         assert section in data, section
     assert "codebook" in data
-    assert set(data["screening"]) >= {"title_abstract", "full_text", "exclusion_reasons"}
+    assert set(data["screening"]) >= {"title_abstract", "full_text", "exclusion_reasons", "prioritisation"}
     # examples from the reference review are there, commented out, and they are valid when uncommented
     assert "# [[search.databases]]" in text
     assert '# tool = "casp-qualitative"' in text
@@ -93,6 +94,7 @@ def test_uncommenting_the_template_examples_gives_a_valid_protocol() -> None:
     assert protocol.appraisal.tool == "casp-qualitative"
     assert protocol.screening.title_abstract.verify_sample is None
     assert protocol.database_url is not None
+    assert protocol.screening.ranking_keywords == ["partnership", "self-management", "low back pain"]
 
 
 @pytest.mark.parametrize(
@@ -172,6 +174,49 @@ def test_defaults_of_a_minimal_protocol() -> None:
     assert protocol.screening.full_text.verify_sample is None
     assert protocol.search.period_start is None
     assert protocol.extraction.fields == []
+
+
+def test_prioritisation_defaults_and_keywords() -> None:
+    prioritisation = Protocol.parse(MINIMAL).screening.prioritisation
+    assert prioritisation.enabled is True and prioritisation.model == DEFAULT_RANKER
+    assert (prioritisation.retrain_every, prioritisation.seed, prioritisation.keywords) == (1, 0, None)
+    highlighted = MINIMAL + '\n[screening]\nhighlight_include = ["back pain"]\n'
+    assert Protocol.parse(highlighted).screening.ranking_keywords == ["back pain"], "the default"
+    own = highlighted + '\n[screening.prioritisation]\nkeywords = ["partnership", "nudg*"]\n'
+    assert Protocol.parse(own).screening.ranking_keywords == ["partnership", "nudg*"]
+    none = highlighted + "\n[screening.prioritisation]\nkeywords = []\n"
+    assert Protocol.parse(none).screening.ranking_keywords == [], "an empty list means no keywords"
+    text = (
+        MINIMAL
+        + '\n[screening.prioritisation]\nenabled = false\nmodel = "logistic"\nretrain_every = 10\nseed = 42\n'
+    )
+    chosen = Protocol.parse(text).screening.prioritisation
+    assert (chosen.enabled, chosen.model, chosen.retrain_every, chosen.seed) == (False, "logistic", 10, 42)
+
+
+def test_an_unknown_ranking_model_lists_the_models() -> None:
+    error = parse_error(MINIMAL + '\n[screening.prioritisation]\nmodel = "svn"\n')
+    names = ", ".join(f'"{name}"' for name in available_rankers())
+    assert error.message == (
+        'review.toml:8: screening.prioritisation.model = "svn" is not a ranking model; '
+        f"expected one of {names}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("retrain_every = 0", "retrain_every = 0 is not allowed; expected a number of decisions, 1 or more"),
+        ("retrain_every = true", "retrain_every = true is not allowed; expected a whole number (no quotes)"),
+        ('retrain_every = "5"', 'retrain_every = "5" is not allowed; expected a whole number (no quotes)'),
+        ("seed = -1", "seed = -1 is not allowed; expected a whole number from 0 to 4294967295"),
+        ("enabled = 2", "enabled = 2 is not allowed; expected true or false (no quotes)"),
+        ("retrain_evry = 5", 'retrain_evry is not a known setting; did you mean "retrain_every"?'),
+    ],
+)
+def test_bad_prioritisation_settings_name_the_key(setting: str, expected: str) -> None:
+    error = parse_error(MINIMAL + f"\n[screening.prioritisation]\n{setting}\n")
+    assert error.message == f"review.toml:8: screening.prioritisation.{expected}"
 
 
 # -- syntax errors -------------------------------------------------------------------------------

@@ -8,18 +8,30 @@ import typer
 
 from synthesist import __version__
 from synthesist.cli import (
+    appraisal,
+    cerqual,
+    coding,
+    coding_assist,  # noqa: F401  (registers suggest, accept, reject and agreement on `synthesis`)
+    concept_model,  # noqa: F401  (registers `synthesis model`)
     dedup,
+    documents,
     exporting,
+    extraction,
     fulltext,
     importing,
     prisma,
     project,
     records,
+    refi_qda,  # noqa: F401  (registers codebook export|import and synthesis export|import)
     screening,
+    screening_seeds,  # noqa: F401  (registers `screen seed` on `screen`)
     screening_tools,  # noqa: F401  (registers import-decisions, stop-check and agreement on `screen`)
     simulate,
+    synthesis_outputs,  # noqa: F401  (registers synthesis matrix, evidence and sensitivity)
+    themes,
 )
 from synthesist.cli.errors import ErrorMappingGroup
+from synthesist.cli.synthesis import synthesis_app
 
 __all__ = ["app", "run"]
 
@@ -59,6 +71,14 @@ app.add_typer(records.app, name="records")
 app.add_typer(dedup.app, name="dedup")
 app.add_typer(screening.app, name="screen")
 app.add_typer(fulltext.app, name="fulltext")
+app.add_typer(appraisal.app, name="appraise")
+app.add_typer(extraction.app, name="extract")
+app.add_typer(documents.app, name="doc")
+app.add_typer(coding.app, name="code")
+app.add_typer(themes.app, name="theme")
+app.add_typer(themes.codebook_app, name="codebook")
+app.add_typer(synthesis_app, name="synthesis")
+app.add_typer(cerqual.app, name="cerqual")
 
 
 def run() -> None:

@@ -1,40 +1,36 @@
-"""``synthesist screen``: a terminal screening session; decide, undo, conflicts, resolve, progress."""
+"""``synthesist screen``: a terminal screening session (:mod:`synthesist.cli.screening_session`);
+decide, undo, conflicts, resolve, progress."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
-from rich.console import Group
 from rich.markup import escape
-from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.table import Table
-from rich.text import Text
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
-from synthesist.errors import UserError
-from synthesist.records.stored import StoredRecord
-from synthesist.screening.highlight import keyword_spans
+from synthesist.cli.screening_session import result_line, run_session
 from synthesist.screening.model import ScreeningDecision, Stage, StageStatus, Vote
 from synthesist.services.records import get_record
-from synthesist.services.screening import (
-    DecisionResult,
-    decide,
-    next_records,
-    overview,
-    resolve_conflict,
-    undo_decision,
-)
+from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
+from synthesist.services.screening_queue import Order
 from synthesist.services.screening_views import visible_decisions
-from synthesist.workspace import Workspace, current_actor
+from synthesist.workspace import current_actor
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="Screen records: a terminal session one record at a time, or scripted decisions.\n\n"
-    "Example: synthesist screen --stage title-abstract --reviewer alice",
+    "Without a command, a session: the protocol's criteria beside each record, its keywords "
+    "highlighted. Keys: i include, e exclude, m maybe, u undo, s skip, q quit; at title/abstract p "
+    "shows what the stopping rules say (they are shown every 25 decisions too).\n\n"
+    "At title/abstract the record most likely to be relevant comes next: a model learns from the "
+    "decisions and from the seed studies (screen seed add), and each record says why it comes now. "
+    "Before anything relevant is known, records matching the keywords come first, then the rest at "
+    "random. Checks of others' decisions come first. Full texts come in id order.\n\n"
+    "Example: synthesist screen --stage title-abstract --reviewer alice\n\n"
+    "Example: synthesist screen --order id --reviewer alice",
     invoke_without_command=True,
 )
 
@@ -51,10 +47,17 @@ def session(
     ctx: typer.Context,
     stage: StageOption = Stage.TITLE_ABSTRACT,
     reviewer: ReviewerOption = None,
+    order: Annotated[
+        Order | None,
+        typer.Option(
+            "--order",
+            help="priority (most likely relevant first) or id (as imported); default: the "
+            "prioritisation settings in review.toml.",
+        ),
+    ] = None,
     project: ProjectOption = None,
 ) -> None:
-    """Screen one record at a time: the protocol's criteria beside it, its keywords highlighted.
-    Keys: i include, e exclude, m maybe, u undo, s skip, q quit.
+    """Screen one record at a time (the session is described in the app's help above).
 
     Example: synthesist screen --stage title-abstract --reviewer alice
     """
@@ -62,116 +65,7 @@ def session(
         return
     name = current_actor(reviewer)
     with open_project(project, name) as workspace:
-        _session(workspace, stage, name)
-
-
-def _session(workspace: Workspace, stage: Stage, reviewer: str) -> None:
-    skipped: set[int] = set()
-    done = 0
-    while True:
-        waiting = [r for r in next_records(workspace, reviewer, stage) if r not in skipped]
-        if not waiting:
-            console.print(f"Nothing left for {reviewer} at {stage.label}. Decided {done} this session.")
-            return
-        record_id = waiting[0]
-        stored = get_record(workspace, record_id)
-        console.print(_record_panel(workspace, stored, stage, len(waiting), done))
-        key = _ask_key(stage)
-        if key == "q":
-            console.print(f"Decided {done} this session.")
-            return
-        if key == "s":
-            skipped.add(record_id)
-            continue
-        try:
-            if key == "u":
-                undone = undo_decision(workspace, reviewer=reviewer, stage=stage)
-                skipped.discard(undone.record_id)
-                done = max(0, done - 1)
-                console.print(f"[cyan]Undid[/] your {undone.vote} on record {undone.record_id}.")
-                continue
-            vote = {"i": Vote.INCLUDE, "e": Vote.EXCLUDE, "m": Vote.MAYBE}[key]
-            reason = _ask_reason(workspace) if vote is Vote.EXCLUDE and stage is Stage.FULL_TEXT else None
-            result = decide(workspace, record_id, stage, vote, reviewer=reviewer, reason=reason)
-        except UserError as error:
-            console.print(f"[red]{escape(str(error))}[/]")
-            continue
-        done += 1
-        console.print(_result_line(record_id, vote, result))
-
-
-def _read_key() -> str:
-    # One key press at a terminal; from a pipe or a script, one character at a time.
-    key = typer.getchar(echo=False) if sys.stdin.isatty() else sys.stdin.read(1)
-    return key.lower() if key not in ("", "\x03", "\x04") else "q"
-
-
-def _ask_key(stage: Stage) -> str:
-    console.print(
-        "[bold green]i[/] include  [bold red]e[/] exclude  [bold yellow]m[/] maybe  "
-        "[bold]u[/] undo  [bold]s[/] skip  [bold]q[/] quit"
-    )
-    while True:
-        key = _read_key()
-        if key in ("i", "e", "m", "u", "s", "q"):
-            return key
-
-
-def _ask_reason(workspace: Workspace) -> str:
-    reasons = workspace.project.protocol.screening.exclusion_reasons
-    for number, reason in enumerate(reasons, start=1):
-        console.print(f"  [bold]{number}[/] {escape(reason)}")
-    console.print("Reason (number):")
-    while True:
-        key = _read_key()
-        if key == "q":
-            raise UserError("no reason chosen; the record was not excluded")
-        if key.isdigit() and 1 <= int(key) <= len(reasons):
-            return reasons[int(key) - 1]
-
-
-def _highlighted(text: str, workspace: Workspace) -> Text:
-    screening = workspace.project.protocol.screening
-    rich = Text(text)
-    for span in keyword_spans(text, screening.highlight_include, screening.highlight_exclude):
-        rich.stylize("bold green" if span.kind == "include" else "bold red", span.start, span.end)
-    return rich
-
-
-def _record_panel(workspace: Workspace, stored: StoredRecord, stage: Stage, waiting: int, done: int) -> Panel:
-    record = stored.record
-    authors = "; ".join(author.display for author in record.authors[:6]) + (
-        " et al." if len(record.authors) > 6 else ""
-    )
-    where = ", ".join(str(part) for part in (record.journal, record.year) if part)
-    body: list[Any] = [
-        _highlighted(record.title or "[no title]", workspace).copy(),
-        Text(f"{authors}\n{where}", style="dim"),
-        Text(""),
-        _highlighted(record.abstract or "(no abstract)", workspace),
-    ]
-    criteria = workspace.project.protocol.criteria
-    if criteria.inclusion or criteria.exclusion:
-        table = Table.grid(padding=(0, 1))
-        for label, items, style in (
-            ("Include if", criteria.inclusion, "green"),
-            ("Exclude if", criteria.exclusion, "red"),
-        ):
-            for item in items:
-                table.add_row(f"[{style}]{label}[/]", escape(item))
-        body += [Text(""), table]
-    body += [Text(""), ProgressBar(total=done + waiting, completed=done, width=40)]
-    return Panel(
-        Group(*body),
-        title=f"Record {stored.id} — {stage.label} — {done} decided, {waiting} to go",
-        subtitle=escape(f"{stored.source}"),
-    )
-
-
-def _result_line(record_id: int, vote: Vote, result: DecisionResult) -> str:
-    colour = {Vote.INCLUDE: "green", Vote.EXCLUDE: "red", Vote.MAYBE: "yellow"}[vote]
-    extra = "" if result.kind.value == "screen" else f" ({result.kind.value})"
-    return f"[{colour}]{vote.value}[/] record {record_id}{extra}: now {result.status.value}"
+        run_session(workspace, stage, name, order)
 
 
 @app.command("decide")
@@ -207,7 +101,7 @@ def decide_command(
             }
         )
         return
-    console.print(_result_line(record_id, vote, result))
+    console.print(result_line(record_id, vote, result))
 
 
 @app.command()
@@ -292,7 +186,7 @@ def resolve(
         result = resolve_conflict(
             workspace, record_id, stage, vote, participants=participants, reason=reason, note=note
         )
-    console.print(_result_line(record_id, vote, result))
+    console.print(result_line(record_id, vote, result))
 
 
 @app.command()

@@ -18,7 +18,7 @@ from synthesist.errors import UserError
 from synthesist.reporting.prisma import PrismaCounts
 from synthesist.reporting.prisma_svg import render_prisma_svg
 
-__all__ = ["ConverterUnavailable", "DiagramFormat", "render_prisma", "write_prisma_diagram"]
+__all__ = ["ConverterUnavailable", "DiagramFormat", "convert_svg", "render_prisma", "write_prisma_diagram"]
 
 PNG_SCALE = 2  # twice the SVG's pixel size: sharp on screens and in documents
 
@@ -35,8 +35,12 @@ class ConverterUnavailable(UserError):
 
 def render_prisma(counts: PrismaCounts, diagram_format: DiagramFormat | str = DiagramFormat.SVG) -> bytes:
     """The diagram as the bytes of an SVG, PNG or PDF file."""
+    return convert_svg(render_prisma_svg(counts).encode("utf-8"), diagram_format)
+
+
+def convert_svg(svg: bytes, diagram_format: DiagramFormat | str) -> bytes:
+    """An SVG document as SVG (unchanged), PNG or PDF: every figure Synthesist draws goes through here."""
     kind = DiagramFormat(diagram_format)
-    svg = render_prisma_svg(counts).encode("utf-8")
     if kind is DiagramFormat.SVG:
         return svg
     converter = _cairosvg()

@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
     ValidationError,
     ValidationInfo,
@@ -28,22 +29,27 @@ from pydantic import (
 )
 
 from synthesist.errors import ProtocolError
+from synthesist.review.appraisal_settings import AppraisalSection  # the [appraisal] section
+from synthesist.review.extraction_settings import ExtractionField, ExtractionSection  # its own module
 from synthesist.review.protocol_errors import (
     ItemProblem,
     describe_validation_error,
     protocol_error,
     syntax_error,
 )
+from synthesist.screening.prioritise.models import DEFAULT_RANKER, OPTIONAL_RANKERS, available_rankers
 
 __all__ = [
     "SCHEMA_VERSION",
     "AppraisalSection",
+    "CodebookCode",
     "CodebookSection",
     "CriteriaSection",
     "DatabaseSearched",
     "DeduplicationSection",
     "ExtractionField",
     "ExtractionSection",
+    "PrioritisationSection",
     "Protocol",
     "ReviewSection",
     "ScreeningSection",
@@ -70,9 +76,6 @@ ReviewType = Literal[
     "other",
 ]
 ScreeningMode = Literal["single", "single-verified", "dual"]
-FieldType = Literal[
-    "short_text", "long_text", "number", "choice", "multi_choice", "date", "participant_counts"
-]
 
 _PROJECT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -216,12 +219,51 @@ class DeduplicationSection(_Section):
     auto_merge: bool = True
 
 
+class PrioritisationSection(_Section):
+    """How title/abstract screening is ordered: most likely relevant first (services/screening_queue.py)."""
+
+    enabled: bool = True
+    model: Text = DEFAULT_RANKER
+    # Decisions between two retrains of the model; 1 retrains after every decision.
+    retrain_every: StrictInt = 1  # strict: TOML's true would otherwise pass as 1
+    seed: StrictInt = 0
+    # None: the screening section's highlight_include (see ScreeningSection.ranking_keywords).
+    keywords: list[Text] | None = None
+
+    @field_validator("model")
+    @classmethod
+    def _model_known(cls, name: str) -> str:
+        rankers = available_rankers()
+        # A model from an optional extra may be missing on this machine and present on a colleague's;
+        # asking for it to rank says which extra to install.
+        if name not in rankers and name not in OPTIONAL_RANKERS:
+            names = ", ".join(f'"{known}"' for known in rankers)
+            raise ValueError(f"is not a ranking model; expected one of {names}")
+        return name
+
+    @field_validator("retrain_every")
+    @classmethod
+    def _at_least_one(cls, every: int) -> int:
+        if every < 1:
+            raise ValueError("is not allowed; expected a number of decisions, 1 or more")
+        return every
+
+    @field_validator("seed")
+    @classmethod
+    def _seed_in_range(cls, seed: int) -> int:
+        # numpy's generators and scikit-learn's random_state take 0 to 2**32 - 1
+        if not 0 <= seed < 2**32:
+            raise ValueError("is not allowed; expected a whole number from 0 to 4294967295")
+        return seed
+
+
 class ScreeningSection(_Section):
     title_abstract: ScreeningStage = Field(default_factory=ScreeningStage)
     full_text: ScreeningStage = Field(default_factory=ScreeningStage)
     exclusion_reasons: list[Text] = Field(default_factory=list)
     highlight_include: list[Text] = Field(default_factory=list)
     highlight_exclude: list[Text] = Field(default_factory=list)
+    prioritisation: PrioritisationSection = Field(default_factory=PrioritisationSection)
 
     @field_validator("exclusion_reasons")
     @classmethod
@@ -229,56 +271,12 @@ class ScreeningSection(_Section):
         _refuse_duplicates(reasons, "reason")
         return reasons
 
-
-class ExtractionField(_Section):
-    name: str
-    label: Text | None = None
-    type: FieldType = "short_text"
-    required: bool = False
-    help: str = ""
-    choices: list[Text] = Field(default_factory=list, validate_default=True)
-
-    @field_validator("name")
-    @classmethod
-    def _name_is_identifier(cls, name: str) -> str:
-        if not _FIELD_NAME.match(name):
-            raise ValueError(
-                "is not allowed; expected a short name of lower-case letters, digits and _, "
-                "such as sample_size (the label is what people see)"
-            )
-        return name
-
-    @field_validator("choices")
-    @classmethod
-    def _choices_fit_type(cls, choices: list[str], info: ValidationInfo) -> list[str]:
-        if "type" not in info.data:
-            return choices  # the type itself is wrong; that error is the one worth reading
-        kind = info.data["type"]
-        if kind in ("choice", "multi_choice") and not choices:
-            raise ValueError(f'is empty; a field of type "{kind}" needs the choices to pick from')
-        if kind not in ("choice", "multi_choice") and choices:
-            raise ValueError(f'only applies to fields of type "choice" or "multi_choice", not "{kind}"')
-        _refuse_duplicates(choices, "choice")
-        return choices
-
     @property
-    def display_label(self) -> str:
-        return self.label or self.name.replace("_", " ").capitalize()
-
-
-class ExtractionSection(_Section):
-    fields: list[ExtractionField] = Field(default_factory=list)
-
-    @field_validator("fields")
-    @classmethod
-    def _names_unique(cls, fields: list[ExtractionField]) -> list[ExtractionField]:
-        _refuse_duplicates([field.name for field in fields], "field name", "name")
-        return fields
-
-
-class AppraisalSection(_Section):
-    tool: Text | None = None
-    rating_rule: Text | None = None
+    def ranking_keywords(self) -> list[str]:
+        """The terms that rank records before any relevant one is known: the prioritisation's own
+        keywords, else the words highlighted as suggesting inclusion (``keywords = []`` means none)."""
+        chosen = self.prioritisation.keywords
+        return list(self.highlight_include if chosen is None else chosen)
 
 
 class SynthesisSection(_Section):
@@ -290,11 +288,24 @@ class Theme(_Section):
     definition: str = ""
     key_terms: list[Text] = Field(default_factory=list)
     parent: Text | None = None
+    # default: analytical at the top, descriptive under a parent (synthesist.services.codebook)
+    level: Literal["descriptive", "analytical"] | None = None
+    codes: list[Text] = Field(default_factory=list)  # codes under this theme, by name
+
+
+class CodebookCode(_Section):
+    """A code of the codebook, with what defines it; ``themes`` puts it under themes by name."""
+
+    name: Text
+    definition: str = ""
+    key_terms: list[Text] = Field(default_factory=list)
+    themes: list[Text] = Field(default_factory=list)
 
 
 class CodebookSection(_Section):
     file: Text | None = None
     themes: list[Theme] = Field(default_factory=list)
+    codes: list[CodebookCode] = Field(default_factory=list)
 
     @field_validator("themes")
     @classmethod

@@ -20,6 +20,7 @@ __all__ = [
     "NewDecision",
     "RecordState",
     "ScreeningDecision",
+    "SeedStudy",
     "Stage",
     "StageStatus",
     "Vote",
@@ -127,3 +128,14 @@ class ScreeningDecision:
     @property
     def active(self) -> bool:
         return self.undone_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class SeedStudy:
+    """A record the team knows is relevant before screening (e.g. from the protocol's scoping). The
+    ranking treats it as relevant; it is not a decision, and the record is still screened."""
+
+    record_id: int
+    added_by: str
+    added_at: datetime
+    note: str | None = None

@@ -18,6 +18,8 @@ from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.screening.model import RecordState, Stage, StageStatus
 from synthesist.screening.status import StageRule
+from synthesist.services.appraisal_views import redact_blind_appraisal
+from synthesist.services.extraction import redact_blind_extraction
 from synthesist.services.screening import ScreeningOverview, overview_in, stage_rules
 from synthesist.services.screening_views import redact_blind_events, screening_columns
 from synthesist.workspace import Workspace
@@ -221,4 +223,6 @@ def read_log(
     """The event log, oldest first; votes still blind to the person asking are shown as hidden."""
     with workspace.unit_of_work(write=False) as uow:
         events = uow.events.list(types=types, limit=limit)
-    return redact_blind_events(workspace, events, workspace.actor)
+    events = redact_blind_events(workspace, events, workspace.actor)
+    events = redact_blind_appraisal(workspace, events, workspace.actor)
+    return redact_blind_extraction(workspace, events, workspace.actor)

@@ -50,6 +50,7 @@ __all__ = [
     "resolve_conflict",
     "stage_rules",
     "undo_decision",
+    "waiting_for",
 ]
 
 _ACTION = {Stage.TITLE_ABSTRACT: Action.DECIDE_TITLE_ABSTRACT, Stage.FULL_TEXT: Action.DECIDE_FULL_TEXT}
@@ -382,10 +383,15 @@ def resolve_conflict(
 def next_records(workspace: Workspace, reviewer: str, stage: Stage, *, limit: int | None = None) -> list[int]:
     """The records waiting for this reviewer at ``stage``, in id order: not yet screened; in dual mode
     those the other reviewer did but this one did not; in single-verified mode also the sampled
-    decisions of others waiting for a check."""
-    rules = stage_rules(workspace)
-    mode = rules[stage].mode
-    view = overview(workspace)
+    decisions of others waiting for a check. (:mod:`synthesist.services.screening_queue` orders them
+    by likely relevance.)"""
+    return waiting_for(overview(workspace), stage_rules(workspace)[stage].mode, reviewer, stage, limit=limit)
+
+
+def waiting_for(
+    view: ScreeningOverview, mode: str, reviewer: str, stage: Stage, *, limit: int | None = None
+) -> list[int]:
+    """:func:`next_records` from an overview the caller already has (``mode``: the stage's)."""
     waiting: list[int] = []
     for record_id, progress in view.records.items():
         status = progress.at(stage)

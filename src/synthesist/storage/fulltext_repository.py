@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from synthesist.errors import NotFound
+from synthesist.errors import InvalidTransition, NotFound
 from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure, Study, TextStatus
 from synthesist.storage import schema
 from synthesist.storage.repositories import _aware, _now
@@ -164,12 +164,21 @@ class SqlFulltextRepository:
         )
 
     def delete_study(self, study_id: int) -> None:
-        """Remove a study (its records stay; each is a study of its own again)."""
+        """Remove a study (its records stay; each is a study of its own again). Refused while data
+        recorded about the study (extracted values, appraisals) refers to it: the foreign keys
+        say so, whichever later table holds the data."""
         self._conn.execute(schema.study_records.delete().where(schema.study_records.c.study_id == study_id))
         table = schema.studies
-        self._conn.execute(
-            table.delete().where(table.c.id == study_id, table.c.project_id == self._project_id)
-        )
+        try:
+            self._conn.execute(
+                table.delete().where(table.c.id == study_id, table.c.project_id == self._project_id)
+            )
+        except sa.exc.IntegrityError:
+            raise InvalidTransition(
+                f"study {study_id} has data extracted or appraised for it, so its last record cannot "
+                "be taken out of it",
+                hint="Group the record with the study's other reports first, or leave it in the study.",
+            ) from None
 
     def get_study(self, study_id: int) -> Study:
         found = self._studies(schema.studies.c.id == study_id)

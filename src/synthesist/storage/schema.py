@@ -7,13 +7,32 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = [
+    "appraisal_answers",
+    "appraisal_categories",
     "batches",
+    "cerqual_assessments",
+    "cerqual_finding_themes",
+    "cerqual_findings",
+    "cerqual_study_overrides",
+    "code_history",
+    "code_themes",
+    "codes",
+    "coding_resolutions",
+    "codings",
+    "concept_model_links",
+    "concept_model_outcomes",
     "dedup_runs",
+    "documents",
     "duplicate_groups",
     "duplicate_members",
     "duplicate_pairs",
     "events",
+    "extraction_consensus",
+    "extraction_flags",
+    "extraction_progress",
+    "extraction_values",
     "import_rejects",
+    "memos",
     "metadata",
     "projects",
     "records",
@@ -21,8 +40,10 @@ __all__ = [
     "reports",
     "retrieval_failures",
     "screening_decisions",
+    "screening_seeds",
     "studies",
     "study_records",
+    "themes",
 ]
 
 # Named constraints, so that migrations can refer to them on every backend (taguette's habit).
@@ -217,6 +238,18 @@ screening_decisions = sa.Table(
     sa.CheckConstraint("stage IN ('title-abstract', 'full-text')", name="stage"),
 )
 
+# Seed studies: records known to be relevant before screening, for the ranking only. Keyed by the
+# record, so a record is a seed at most once; removing one deletes its row (the event log keeps it).
+screening_seeds = sa.Table(
+    "screening_seeds",
+    metadata,
+    sa.Column("record_id", sa.ForeignKey("records.id"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("added_by", sa.Text, nullable=False),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text),
+)
+
 # Full texts. A report is one document attached to one record; the same file twice on one record is
 # refused by a unique constraint. Report ids appear in the event log and, later, in coded passages,
 # so SQLite must never reuse one.
@@ -291,4 +324,364 @@ sa.Index(
     unique=True,
     sqlite_where=retrieval_failures.c.withdrawn_at.is_(None),
     postgresql_where=retrieval_failures.c.withdrawn_at.is_(None),
+)
+
+# Data extraction (migration 0007). Field names come from review.toml's form, so they are plain
+# strings, not foreign keys: renaming a field in the protocol leaves old values readable. A reviewer
+# holds one current value per study and field; earlier values live in the event log.
+extraction_values = sa.Table(
+    "extraction_values",
+    metadata,
+    sa.Column("study_id", sa.ForeignKey("studies.id"), primary_key=True),
+    sa.Column("field", sa.String(100), primary_key=True),
+    sa.Column("reviewer", sa.Text, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("value", sa.Text, nullable=False),  # canonical text of the parsed value
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("source IN ('entered', 'imported', 'corrected')", name="source"),
+)
+
+# The agreed value of a field once a discrepancy or a verifier's flag was resolved.
+extraction_consensus = sa.Table(
+    "extraction_consensus",
+    metadata,
+    sa.Column("study_id", sa.ForeignKey("studies.id"), primary_key=True),
+    sa.Column("field", sa.String(100), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("resolved_by", sa.Text, nullable=False),
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text),
+)
+
+# A verifier's query on one field; resolved flags are kept (who, when, corrected or kept).
+extraction_flags = sa.Table(
+    "extraction_flags",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("study_id", sa.ForeignKey("studies.id"), nullable=False, index=True),
+    sa.Column("field", sa.String(100), nullable=False),
+    sa.Column("flagged_by", sa.Text, nullable=False),
+    sa.Column("flagged_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("suggested_value", sa.Text),
+    sa.Column("resolved_by", sa.Text),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Column("resolution", sa.String(20)),
+    sa.CheckConstraint("resolution IS NULL OR resolution IN ('corrected', 'kept')", name="resolution"),
+    sqlite_autoincrement=True,  # flag ids are named in the event log
+)
+sa.Index(
+    "uq_extraction_flags_one_open",
+    extraction_flags.c.study_id,
+    extraction_flags.c.field,
+    unique=True,
+    sqlite_where=extraction_flags.c.resolved_at.is_(None),
+    postgresql_where=extraction_flags.c.resolved_at.is_(None),
+)
+
+# Who marked a study's extraction complete, as extractor or as verifier.
+extraction_progress = sa.Table(
+    "extraction_progress",
+    metadata,
+    sa.Column("study_id", sa.ForeignKey("studies.id"), primary_key=True),
+    sa.Column("reviewer", sa.Text, primary_key=True),
+    sa.Column("role", sa.String(20), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('extractor', 'verifier')", name="role"),
+)
+
+# Critical appraisal (migration 0008). Every answer is kept as given (the latest of each reviewer
+# counts; status is derived, see synthesist.appraisal.status). Checklist, question and answer ids
+# come from checklist data files, so they are plain strings, checked by the service against the
+# checklist, not foreign keys. Answer ids appear in the event log, so SQLite must never reuse one.
+appraisal_answers = sa.Table(
+    "appraisal_answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("study_id", sa.ForeignKey("studies.id"), nullable=False, index=True),
+    sa.Column("checklist", sa.String(80), nullable=False),
+    sa.Column("question", sa.String(40), nullable=False),
+    sa.Column("reviewer", sa.Text, nullable=False),
+    sa.Column("answer", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Column("quote", sa.Text),
+    sa.Column("page", sa.Integer),
+    sa.Column("participants", Json, nullable=False),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('appraise', 'verify', 'consensus')", name="kind"),
+    sa.CheckConstraint("page IS NULL OR page >= 1", name="page"),
+    sqlite_autoincrement=True,
+)
+
+# The category chosen for a study, for checklists with alternative sections (MMAT's designs).
+appraisal_categories = sa.Table(
+    "appraisal_categories",
+    metadata,
+    sa.Column("study_id", sa.ForeignKey("studies.id"), primary_key=True),
+    sa.Column("checklist", sa.String(80), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("category", sa.String(80), nullable=False),
+    sa.Column("chosen_by", sa.Text, nullable=False),
+    sa.Column("chosen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Thematic synthesis (migration 0009; see synthesist.synthesis.model). A document is the findings
+# text of one study; its text is replaced only as a whole (a new version, codings re-anchored). Ids
+# of documents, codes, themes and codings are named in the event log and in commands, so SQLite must
+# never reuse one.
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("study_id", sa.ForeignKey("studies.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("report_id", sa.ForeignKey("reports.id")),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_sha256", sa.String(64), nullable=False),
+    sa.Column("pages", Json, nullable=False),  # [{"number": 5, "start": 0}, ...]
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("added_by", sa.Text, nullable=False),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("replaced_by", sa.Text),
+    sa.Column("replaced_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("source IN ('pdf', 'docx', 'text', 'pasted')", name="source"),
+    sqlite_autoincrement=True,
+)
+
+# Codes. A merged code keeps its row (merged_into set, no codings left), so its history and old
+# events still name something; names are unique within a project.
+codes = sa.Table(
+    "codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("definition", sa.Text, nullable=False, server_default=""),
+    sa.Column("key_terms", Json, nullable=False),
+    sa.Column("merged_into", sa.ForeignKey("codes.id")),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("project_id", "name", name="uq_codes_project_name"),
+    sqlite_autoincrement=True,
+)
+
+# What happened to a code: created, renamed, defined, merged (into / from), split.
+code_history = sa.Table(
+    "code_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("code_id", sa.ForeignKey("codes.id"), nullable=False, index=True),
+    sa.Column("action", sa.String(12), nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    sa.Column("acted_by", sa.Text, nullable=False),
+    sa.Column("acted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("action IN ('created', 'renamed', 'defined', 'merged', 'split')", name="action"),
+    sqlite_autoincrement=True,
+)
+
+# Descriptive and analytical themes, a tree by parent_id; position orders siblings (matrix columns).
+themes = sa.Table(
+    "themes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("level", sa.String(12), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False, server_default=""),
+    sa.Column("key_terms", Json, nullable=False),
+    sa.Column("parent_id", sa.ForeignKey("themes.id")),
+    sa.Column("position", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("project_id", "name", name="uq_themes_project_name"),
+    sa.CheckConstraint("level IN ('descriptive', 'analytical')", name="level"),
+    sa.CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    sqlite_autoincrement=True,
+)
+
+# A code sits under any number of themes.
+code_themes = sa.Table(
+    "code_themes",
+    metadata,
+    sa.Column("code_id", sa.ForeignKey("codes.id"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("assigned_by", sa.Text, nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One code on one span of one document by one coder. Nothing is deleted: removing, accepting or
+# rejecting (a suggestion) stamps the status, so a rejected suggestion is never made again and the
+# assistant's agreement can be measured afterwards. coded_text is the text as coded (re-anchoring).
+codings = sa.Table(
+    "codings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("code_id", sa.ForeignKey("codes.id"), nullable=False, index=True),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("page", sa.Integer),
+    sa.Column("coder", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("origin", sa.String(12), nullable=False),
+    sa.Column("anchor", sa.String(12), nullable=False),
+    sa.Column("coded_text", sa.Text, nullable=False),
+    sa.Column("memo", sa.Text, nullable=False, server_default=""),
+    sa.Column("score", sa.Float),  # a suggestion's score
+    sa.Column("source_coding_id", sa.ForeignKey("codings.id")),  # the suggestion it was accepted from
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status_by", sa.Text),
+    sa.Column("status_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("span_start >= 0 AND span_end > span_start", name="span"),
+    sa.CheckConstraint("kind IN ('participant_quote', 'author_interpretation')", name="kind"),
+    sa.CheckConstraint("origin IN ('human', 'suggested', 'consensus')", name="origin"),
+    sa.CheckConstraint("anchor IN ('ok', 'reanchored', 'lost')", name="anchor"),
+    sa.CheckConstraint("status IN ('active', 'removed', 'accepted', 'rejected')", name="status"),
+    sqlite_autoincrement=True,
+)
+
+# Two coders' disagreement on a segment, settled: the code kept (a consensus coding) or dropped.
+coding_resolutions = sa.Table(
+    "coding_resolutions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("document_id", sa.ForeignKey("documents.id"), nullable=False, index=True),
+    sa.Column("code_id", sa.ForeignKey("codes.id"), nullable=False),
+    sa.Column("span_start", sa.Integer, nullable=False),
+    sa.Column("span_end", sa.Integer, nullable=False),
+    sa.Column("coders", Json, nullable=False),  # the two coders, sorted
+    sa.Column("outcome", sa.String(4), nullable=False),
+    sa.Column("coding_id", sa.ForeignKey("codings.id")),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.CheckConstraint("outcome IN ('keep', 'drop')", name="outcome"),
+    sqlite_autoincrement=True,
+)
+
+# Memos: dated notes on the project, a document, a code, a theme or a coding.
+memos = sa.Table(
+    "memos",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("target", sa.String(10), nullable=False),
+    sa.Column("target_id", sa.Integer),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("target IN ('project', 'document', 'code', 'theme', 'coding')", name="target"),
+    sqlite_autoincrement=True,
+)
+
+# GRADE-CERQual (migration 0010; see synthesist.synthesis.cerqual). A finding's contributing studies
+# are derived from the coding of its themes; only a reviewer's corrections are stored. Finding ids
+# are named in the event log, so SQLite must never reuse one.
+cerqual_findings = sa.Table(
+    "cerqual_findings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),  # F1, F2...
+    sa.Column("statement", sa.Text, nullable=False),
+    sa.Column("participants", sa.Integer),  # entered when the extraction has no counts
+    sa.Column("participants_note", sa.Text, nullable=False, server_default=""),
+    sa.Column("confidence", sa.String(10)),
+    sa.Column("confidence_explanation", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("project_id", "number", name="uq_cerqual_findings_project_number"),
+    sa.CheckConstraint(
+        "confidence IS NULL OR confidence IN ('high', 'moderate', 'low', 'very-low')", name="confidence"
+    ),
+    sa.CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
+    sqlite_autoincrement=True,
+)
+
+cerqual_finding_themes = sa.Table(
+    "cerqual_finding_themes",
+    metadata,
+    sa.Column("finding_id", sa.ForeignKey("cerqual_findings.id"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+)
+
+# A study added to (include) or removed from a finding's derived contributing studies, and why.
+cerqual_study_overrides = sa.Table(
+    "cerqual_study_overrides",
+    metadata,
+    sa.Column("finding_id", sa.ForeignKey("cerqual_findings.id"), primary_key=True),
+    sa.Column("study_id", sa.ForeignKey("studies.id"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("include", sa.Boolean, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One assessment per finding and component; an earlier one is in the event log.
+cerqual_assessments = sa.Table(
+    "cerqual_assessments",
+    metadata,
+    sa.Column("finding_id", sa.ForeignKey("cerqual_findings.id"), primary_key=True),
+    sa.Column("component", sa.String(30), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("concern", sa.String(10), nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False),
+    sa.Column("assessed_by", sa.Text, nullable=False),
+    sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(
+        "component IN ('methodological-limitations', 'coherence', 'adequacy', 'relevance')", name="component"
+    ),
+    sa.CheckConstraint("concern IN ('none', 'minor', 'moderate', 'serious')", name="concern"),
+)
+
+# The conceptual model (migration 0010; see synthesist.synthesis.concept_model): outcomes that are
+# not themes, and typed links whose ends are each a theme or an outcome (exactly one: checked).
+concept_model_outcomes = sa.Table(
+    "concept_model_outcomes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("project_id", "name", name="uq_concept_model_outcomes_project_name"),
+    sqlite_autoincrement=True,
+)
+
+concept_model_links = sa.Table(
+    "concept_model_links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("from_theme_id", sa.ForeignKey("themes.id")),
+    sa.Column("from_outcome_id", sa.ForeignKey("concept_model_outcomes.id")),
+    sa.Column("to_theme_id", sa.ForeignKey("themes.id")),
+    sa.Column("to_outcome_id", sa.ForeignKey("concept_model_outcomes.id")),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("label", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("(from_theme_id IS NULL) <> (from_outcome_id IS NULL)", name="one_source"),
+    sa.CheckConstraint("(to_theme_id IS NULL) <> (to_outcome_id IS NULL)", name="one_target"),
+    sa.CheckConstraint(
+        "type IN ('is-foundation-of', 'leads-to', 'supports', 'influences', 'is-part-of', 'hinders')",
+        name="type",
+    ),
+    sqlite_autoincrement=True,
 )

@@ -1,4 +1,5 @@
-"""Screening decisions in and out of ``screening_decisions``, scoped to one project."""
+"""Screening decisions (``screening_decisions``) and seed studies (``screening_seeds``), scoped to one
+project."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from synthesist.errors import NotFound
-from synthesist.screening.model import DecisionKind, NewDecision, ScreeningDecision, Stage, Vote
+from synthesist.screening.model import DecisionKind, NewDecision, ScreeningDecision, SeedStudy, Stage, Vote
 from synthesist.storage import schema
 from synthesist.storage.repositories import _aware, _now
 
@@ -91,6 +92,32 @@ class SqlScreeningRepository:
     def _select(self) -> sa.Select[Any]:
         table = schema.screening_decisions
         return sa.select(table).where(table.c.project_id == self._project_id)
+
+    # seed studies
+
+    def add_seed(self, record_id: int, *, by: str, note: str | None = None) -> None:
+        self._conn.execute(
+            schema.screening_seeds.insert().values(
+                record_id=record_id, project_id=self._project_id, added_by=by, added_at=_now(), note=note
+            )
+        )
+
+    def remove_seed(self, record_id: int) -> None:
+        table = schema.screening_seeds
+        self._conn.execute(
+            table.delete().where(table.c.record_id == record_id, table.c.project_id == self._project_id)
+        )
+
+    def seeds(self) -> builtins.list[SeedStudy]:
+        """Every seed study of the project, by record id."""
+        table = schema.screening_seeds
+        query = sa.select(table).where(table.c.project_id == self._project_id).order_by(table.c.record_id)
+        return [
+            SeedStudy(
+                record_id=row.record_id, added_by=row.added_by, added_at=_aware(row.added_at), note=row.note
+            )
+            for row in self._conn.execute(query)
+        ]
 
 
 def _decision(row: sa.RowMapping) -> ScreeningDecision:

@@ -12,11 +12,15 @@ from types import TracebackType
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from synthesist.storage.appraisal_repository import SqlAppraisalRepository
+from synthesist.storage.cerqual_repository import SqlCerqualRepository, SqlConceptModelRepository
 from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.storage.engine import BEGIN_MODE
+from synthesist.storage.extraction_repository import SqlExtractionRepository
 from synthesist.storage.fulltext_repository import SqlFulltextRepository
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
 from synthesist.storage.screening_repository import SqlScreeningRepository
+from synthesist.storage.synthesis_repository import SqlSynthesisRepository
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -28,6 +32,11 @@ class SqlUnitOfWork:
     dedup: SqlDedupRepository
     screening: SqlScreeningRepository
     fulltext: SqlFulltextRepository
+    extraction: SqlExtractionRepository
+    appraisal: SqlAppraisalRepository
+    synthesis: SqlSynthesisRepository
+    cerqual: SqlCerqualRepository
+    concept_model: SqlConceptModelRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -49,6 +58,11 @@ class SqlUnitOfWork:
         self.dedup = SqlDedupRepository(connection, self._project_id)
         self.screening = SqlScreeningRepository(connection, self._project_id)
         self.fulltext = SqlFulltextRepository(connection, self._project_id)
+        self.extraction = SqlExtractionRepository(connection, self._project_id)
+        self.appraisal = SqlAppraisalRepository(connection, self._project_id)
+        self.synthesis = SqlSynthesisRepository(connection, self._project_id)
+        self.cerqual = SqlCerqualRepository(connection, self._project_id)
+        self.concept_model = SqlConceptModelRepository(connection, self._project_id)
         return self
 
     def __exit__(

@@ -10,11 +10,21 @@ How the ranking is built depends on what is known:
 
 * **both** a relevant and an irrelevant record: the ranker's classifier is trained on every decision
   and scores the undecided records (:attr:`Source.MODEL`);
-* only **relevant** records (seed studies the team already knows): records are ranked by their
-  similarity to the seeds' mean feature vector (:attr:`Source.SEEDS`);
+* only **relevant** records (seed studies the team already knows): with a ranker that uses
+  pseudo-negatives (below) the classifier is trained on the seeds and those; otherwise records are
+  ranked by their similarity to the seeds' mean feature vector (:attr:`Source.SEEDS` either way);
 * **no relevant** record yet: records that match the protocol's include keywords come first, by
   their BM25 score (:attr:`Source.KEYWORDS`), and the rest follow in random order
   (:attr:`Source.RANDOM`).
+
+**Pseudo-negatives** (Cormack & Grossman 2015, "Autonomy and reliability of continuous active
+learning", the AutoTAR method): at each retrain, ``ranker.pseudo_negatives`` records drawn at random
+from the whole collection join the training set labelled irrelevant, drawn afresh each time. A review
+includes a few percent of its records, so a random draw is almost all irrelevant records; early on,
+when a team has made a handful of decisions, they tell the classifier what an ordinary record of
+this search looks like, which one or two real exclusions cannot. Later they are a small share of the
+training set and matter little. The rare relevant record in a draw is outweighed by the real
+decisions and changes with the next draw.
 
 A ranking that can move up a step (the first relevant record, the first irrelevant one after
 seeds) is rebuilt at once, whatever the batch size: the cold start should last no longer than it
@@ -102,6 +112,8 @@ class ActiveLearner:
             raise ValueError(f"features have {self._features.shape[0]} rows for {self._n} texts")
         # One permutation breaks every tie, so equal scores come out in a random but repeatable order.
         self._tiebreak = np.random.default_rng(seed).permutation(self._n)
+        # A separate stream for the pseudo-negative draws, so they do not shift the tie-break.
+        self._draws = np.random.default_rng([seed, 1])
         self._decided = np.zeros(self._n, dtype=bool)
         self._relevant = np.zeros(self._n, dtype=bool)
         for index, relevant in (labels or {}).items():
@@ -183,11 +195,9 @@ class ActiveLearner:
         self._since_ranking = 0
         self._position = 0
         undecided = np.flatnonzero(~self._decided)
-        if phase is _Phase.MODEL:
+        if phase is _Phase.MODEL or (phase is _Phase.SEEDS and self._ranker.pseudo_negatives):
             started = time.perf_counter()
-            # In record order, so the training set does not depend on the order decisions came in.
-            decided = np.flatnonzero(self._decided)
-            self._ranker.fit(self._features[decided], self._relevant[decided])
+            self._fit()
             scores = self._ranker.scores(self._features[undecided])
             self._set_order(undecided, scores)
             self._retrain_seconds.append(time.perf_counter() - started)
@@ -203,6 +213,18 @@ class ActiveLearner:
             matched = self._keyword_scores[undecided]
             self._set_order(undecided, matched)
             self._n_matched = int((matched > 0).sum())
+
+    def _fit(self) -> None:
+        # In record order, so the training set does not depend on the order decisions came in.
+        decided = np.flatnonzero(self._decided)
+        labels = self._relevant[decided]
+        rows = decided
+        n_pseudo = min(self._ranker.pseudo_negatives, self._n)
+        if n_pseudo:
+            drawn = np.sort(self._draws.choice(self._n, n_pseudo, replace=False))
+            rows = np.concatenate([decided, drawn])
+            labels = np.concatenate([labels, np.zeros(n_pseudo, dtype=bool)])
+        self._ranker.fit(self._features[rows], labels)
 
     def _set_order(self, indices: NDArray[np.intp], scores: NDArray[np.float64]) -> None:
         order = np.lexsort((self._tiebreak[indices], -scores))

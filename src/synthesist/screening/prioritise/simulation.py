@@ -199,10 +199,13 @@ def simulate(
     batch_size: int = 1,
     keywords: Sequence[str] = (),
     stopping_rules: Sequence[StoppingRule] = (),
+    prior_records: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> SimulationResult:
     """Screen ``dataset`` with the active-learning loop, the labels playing the reviewer.
 
-    ``ranker`` is a registered name or an instance (a name gets the ``seed``). Raises
+    ``ranker`` is a registered name or an instance (a name gets the ``seed``). ``prior_records``
+    names the prior records (included, excluded; row indices) instead of drawing them from the seed,
+    so that another tool's simulation can be replayed from the same starting point. Raises
     :class:`~synthesist.errors.ImportFileError` when the dataset has too few relevant or
     irrelevant records for the priors asked for and one more relevant record to find.
     """
@@ -219,9 +222,18 @@ def simulate(
             hint="Lower --n-prior-included / --n-prior-excluded.",
         )
     model = get_ranker(ranker, seed=seed) if isinstance(ranker, str) else ranker
-    rng = np.random.default_rng(seed)
-    prior_included = tuple(sorted(int(i) for i in rng.choice(relevant, n_prior_included, replace=False)))
-    prior_excluded = tuple(sorted(int(i) for i in rng.choice(irrelevant, n_prior_excluded, replace=False)))
+    if prior_records is None:
+        rng = np.random.default_rng(seed)
+        drawn_in = rng.choice(relevant, n_prior_included, replace=False)
+        drawn_out = rng.choice(irrelevant, n_prior_excluded, replace=False)
+        prior_included = tuple(sorted(int(i) for i in drawn_in))
+        prior_excluded = tuple(sorted(int(i) for i in drawn_out))
+    else:
+        prior_included = tuple(sorted(int(i) for i in prior_records[0]))
+        prior_excluded = tuple(sorted(int(i) for i in prior_records[1]))
+        wrong = [i for i in prior_included if not labels[i]] + [i for i in prior_excluded if labels[i]]
+        if wrong:
+            raise ValueError(f"prior records {wrong} are labelled the other way in the dataset")
     priors = {index: True for index in prior_included} | {index: False for index in prior_excluded}
 
     texts = dataset.texts
@@ -232,7 +244,7 @@ def simulate(
         texts, model, labels=priors, keywords=keywords, batch_size=batch_size, seed=seed, features=features
     )
     n_records = len(texts) - len(priors)
-    to_find = len(relevant) - n_prior_included
+    to_find = len(relevant) - len(prior_included)
     order: list[int] = []
     decisions: list[bool] = []
     for suggestion in learner:

@@ -1,0 +1,119 @@
+"""REFI-QDA exchange: ``synthesist codebook export|import`` (a ``.qdc`` codebook) and
+``synthesist synthesis export|import`` (a ``.qdpx`` project), for NVivo, ATLAS.ti, MAXQDA and
+QualCoder. Registered on the ``codebook`` and ``synthesis`` apps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from synthesist.cli.common import ActorOption, ProjectOption, console, err_console, open_project
+from synthesist.cli.synthesis import synthesis_app
+from synthesist.cli.synthesis_outputs import write_output
+from synthesist.cli.themes import codebook_app
+from synthesist.errors import UnknownPlugin
+from synthesist.services.refi_qda import ImportSummary, export_codebook, export_project, import_refi_qda
+from synthesist.synthesis.spans import parse_kind
+
+__all__: list[str] = []
+
+
+def _report(summary: ImportSummary) -> None:
+    console.print(
+        f"Imported {escape(summary.file)}: {len(summary.themes)} themes, {len(summary.codes)} codes, "
+        f"{len(summary.documents)} documents and {len(summary.codings)} codings added."
+    )
+    if summary.reused:
+        kept = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.reused.items()))
+        console.print(f"Already in the project, so reused: {kept}.")
+    for note in summary.notes:
+        err_console.print(f"[yellow]{escape(note)}[/]")
+
+
+@codebook_app.command("export")
+def codebook_export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The .qdc file to write (- for the screen).")
+    ],
+    format_name: Annotated[str, typer.Option("--format", "-f", help="qdc (REFI-QDA codebook).")] = "qdc",
+    project: ProjectOption = None,
+) -> None:
+    """Export the codebook as a REFI-QDA codebook (.qdc): themes as codes that cannot be applied
+    (analytical above descriptive), codes inside them, definitions and key terms as descriptions.
+
+    Example: synthesist codebook export --format qdc -o codebook.qdc
+    """
+    if format_name.lower() != "qdc":
+        raise UnknownPlugin(f"no codebook format {format_name!r}", hint="Formats: qdc.")
+    with open_project(project) as workspace:
+        data = export_codebook(workspace)
+    write_output(output, data, "the codebook (REFI-QDA .qdc)")
+
+
+@codebook_app.command("import")
+def codebook_import(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Import a REFI-QDA codebook (.qdc) from NVivo, ATLAS.ti, MAXQDA or QualCoder: themes and codes
+    the project lacks are added, those it has (by name) are reused. All or nothing.
+
+    Example: synthesist codebook import codebook.qdc
+    """
+    with open_project(project, actor) as workspace:
+        summary = import_refi_qda(workspace, file)
+    _report(summary)
+
+
+@synthesis_app.command("export")
+def project_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.")],
+    project: ProjectOption = None,
+) -> None:
+    """Export the coded project as REFI-QDA (.qdpx): documents (as text, with their study as a
+    case), the codebook, every coder's and every consensus coding, and memos. The assistant's
+    suggestions and codings whose text was lost are left out (and counted).
+
+    Example: synthesist synthesis export -o project.qdpx
+    """
+    with open_project(project) as workspace:
+        result = export_project(workspace)
+    write_output(
+        output,
+        result.data,
+        f"{result.documents} documents, {result.codes} codes, {result.themes} themes and "
+        f"{result.codings} codings",
+    )
+    if result.suggestions_left_out or result.lost_left_out:
+        err_console.print(
+            f"[yellow]Left out: {result.suggestions_left_out} suggestions of the assistant, "
+            f"{result.lost_left_out} codings whose text was lost (re-anchor them first).[/]"
+        )
+
+
+@synthesis_app.command("import")
+def project_import(
+    file: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx) or codebook (.qdc).")],
+    default_kind: Annotated[
+        str,
+        typer.Option(
+            "--default-kind", help="quote or interpretation: for coded spans the file does not type."
+        ),
+    ] = "interpretation",
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Import a REFI-QDA project (.qdpx): documents (each in the included study its case or name
+    gives), themes, codes, codings and their coders (users, by name). What the project has already
+    is reused, so importing twice adds nothing; a malformed file is refused whole, naming the
+    problem, and nothing is imported.
+
+    Example: synthesist synthesis import project.qdpx --as alice
+    """
+    with open_project(project, actor) as workspace:
+        summary = import_refi_qda(workspace, file, default_kind=parse_kind(default_kind))
+    _report(summary)
