@@ -103,8 +103,8 @@ def test_import_export_and_table(runner: CliRunner, project: Path, tmp_path: Pat
     out = run(runner, "extract", "export", "-o", "-")
     written = "\n".join(line for line in out.splitlines() if not line.startswith("Exported"))
     rows = list(csv.reader(io.StringIO(written)))
-    assert rows[0][:5] == ["study_id", "study", "records", "authors", "year"]
-    assert rows[1][:6] == ["S1", "Cooper 2008", "1; 2", "Cooper K, Smith BH", "2008", "UK"]
+    assert rows[0][:6] == ["study_id", "study", "records", "appraisal_rating", "authors", "year"]
+    assert rows[1][:6] == ["S1", "Cooper 2008", "1; 2", "", "Cooper K, Smith BH", "2008"]
     bad = tmp_path / "bad.csv"
     bad.write_text("study,year\nCooper 2008,soon\n")
     out = run(runner, "extract", "import", str(bad), code=1)
