@@ -21,9 +21,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## demo: build the worked example in ./demo (a new review project with exports from the five databases)
+## demo: build the worked example in ./demo (the reference review, from data shipped in the package) and its report
 demo: install
-	@bash scripts/demo.sh $(BIN)/synthesist $(DEMO)
+	@SYNTHESIST_USER="$${SYNTHESIST_USER:-demo}" $(BIN)/synthesist demo $(DEMO) --force
+	@$(BIN)/synthesist report --project $(DEMO) -o $(DEMO)/report
+	@echo "The report of the worked example: $(CURDIR)/$(DEMO)/report/report.html (and .md, .docx)"
 
 ## test: the whole suite on SQLite and PostgreSQL (installs PostgreSQL, Cairo and fonts if missing)
 test: install-test

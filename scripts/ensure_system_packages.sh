@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Debian packages the suite and the figures need: Cairo (CairoSVG turns the PRISMA diagram into
 # PNG and PDF), the DejaVu fonts the diagram's text is measured for, and Graphviz (`dot` draws the
-# synthesis's conceptual model),
-# and LibreOffice Writer without a GUI (checks that the DOCX report converts to PDF). Installs them when missing and this user may; otherwise says what
-# is missing (those few tests then skip, nothing else fails).
+# synthesis's conceptual model) and LibreOffice Writer without a GUI (the DOCX report's conversion
+# to PDF is tested with it). Installs them when missing and this user may; otherwise says what is
+# missing (those few tests then skip, nothing else fails).
 set -euo pipefail
 missing=()
 ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing+=(libcairo2)
@@ -16,5 +16,5 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${missing[*]} from Debian packages..." >&2
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 else
-  echo "Missing system packages: ${missing[*]} (PNG/PDF diagrams, the model figure and the DOCX-to-PDF check need them; install with apt-get)." >&2
+  echo "Missing system packages: ${missing[*]} (figures and the DOCX-to-PDF check need them; install with apt-get)." >&2
 fi

@@ -14,6 +14,7 @@ from synthesist.cli import (
     coding_assist,  # noqa: F401  (registers suggest, accept, reject and agreement on `synthesis`)
     concept_model,  # noqa: F401  (registers `synthesis model`)
     dedup,
+    demo,
     documents,
     exporting,
     extraction,
@@ -23,6 +24,7 @@ from synthesist.cli import (
     project,
     records,
     refi_qda,  # noqa: F401  (registers codebook export|import and synthesis export|import)
+    report,
     screening,
     screening_seeds,  # noqa: F401  (registers `screen seed` on `screen`)
     screening_tools,  # noqa: F401  (registers import-decisions, stop-check and agreement on `screen`)
@@ -66,6 +68,8 @@ project.register(app)
 importing.register(app)
 exporting.register(app)
 prisma.register(app)
+report.register(app)
+demo.register(app)
 simulate.register(app)
 app.add_typer(records.app, name="records")
 app.add_typer(dedup.app, name="dedup")

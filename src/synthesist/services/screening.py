@@ -146,7 +146,9 @@ def _overview(
     )
     for decision in active:
         decisions.setdefault(decision.record_id, []).append(decision)
-    samples = {stage: _sample(uow, key, stage, rules[stage]) for stage in Stage}
+    samples = {
+        stage: _sample(uow, key, stage, rules[stage], active if only is not None else None) for stage in Stage
+    }
     not_retrieved = set(uow.fulltext.not_retrieved(record_ids if only is not None else None))
     with_reports = uow.fulltext.records_with_reports()
     records: dict[int, RecordProgress] = {}
@@ -182,10 +184,17 @@ def _overview(
     return ScreeningOverview(records=records, decisions=decisions, samples=samples)
 
 
-def _sample(uow: UnitOfWork, key: str, stage: Stage, rule: StageRule) -> set[int]:
-    """The records in the verification sample of a single-verified stage."""
+def _sample(
+    uow: UnitOfWork, key: str, stage: Stage, rule: StageRule, known: list[ScreeningDecision] | None = None
+) -> set[int]:
+    """The records in the verification sample of a single-verified stage. ``known``: the active
+    decisions of the only records asked about; when every decision is checked, whether a record is
+    in the sample depends on its own decisions alone, so the stage's other decisions need not be
+    read (reading them on every decision made screening quadratic in the number of records)."""
     if rule.mode != "single-verified":
         return set()
+    if known is not None and rule.sample.everything:
+        return {d.record_id for d in known if d.stage is stage and d.kind is DecisionKind.SCREEN}
     first: dict[int, Vote] = {}
     for decision in uow.screening.active(stage):
         if decision.kind is DecisionKind.SCREEN:

@@ -1,0 +1,66 @@
+"""The report of the worked example (``synthesist demo``): the Markdown against a golden file, and
+the HTML carrying the reference review's flow (757 + 62 identified, 738 screened, 708 excluded,
+30 assessed, 20 excluded, 10 included), its 2/7/1 CASP ratings and its full 7 × 10 theme matrix.
+The demo builds its own SQLite project, so this runs once (not per database)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from synthesist.review.project import find_project
+from synthesist.services.report import build_report, write_report
+from synthesist.workspace import open_workspace
+from tests.reporting.report_builder import normalise
+
+demo = pytest.importorskip("synthesist.services.demo")
+
+GOLDEN = Path(__file__).parent / "golden" / "demo_report.md"
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    demo.build_demo(folder)
+    workspace = open_workspace(find_project(folder))
+    try:
+        report = build_report(workspace, today=date(2026, 1, 1))
+        write_report(report, folder / "report", ("md", "html"))
+    finally:
+        workspace.close()
+    return folder / "report"
+
+
+def test_demo_report_matches_the_golden_file(demo_report: Path) -> None:
+    import os
+
+    text = normalise((demo_report / "report.md").read_text(encoding="utf-8"))
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not GOLDEN.exists():
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_demo_html_has_the_published_numbers(demo_report: Path) -> None:
+    page = (demo_report / "report.html").read_text(encoding="utf-8")
+    flow = re.sub(r"<[^>]+>", " ", page)
+    for number in ("757", "62", "738", "708", "30", "20", "10"):
+        assert re.search(rf"\b{number}\b", flow), number
+    assert "A total of 757 records were identified from the database searches, and 62 records" in page
+    assert "Titles and abstracts of the 738 records were screened" in page
+    assert "and 708 records were excluded" in page
+    assert "30 full-text reports were assessed for eligibility and 20 were excluded" in page
+    assert "10 studies (10 reports) were included" in page
+    assert "2 were rated High, 7 were rated Medium and 1 was rated Low" in page
+    for rating, n in (("High", 2), ("Medium", 7), ("Low", 1)):
+        assert f"<td>{rating}</td><td>{n}</td>" in page
+    matrix = page[page.index('<table id="table-matrix">') :]
+    matrix = matrix[: matrix.index("</table>")]
+    header = matrix[matrix.index("<thead>") : matrix.index("</thead>")]
+    assert header.count("<th>") == 1 + 7  # Study + the seven themes
+    rows = matrix[matrix.index("<tbody>") :].split("<tr>")[1:]
+    assert len(rows) == 1 + 10 + 1  # key terms, the ten studies, the counts
+    counts = re.findall(r"<td>(\d+ of 10)</td>", rows[-1])
+    assert counts == ["8 of 10", "10 of 10", "7 of 10", "6 of 10", "5 of 10", "6 of 10", "7 of 10"]
