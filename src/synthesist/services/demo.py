@@ -125,14 +125,21 @@ def _import_exports(workspace: Workspace, folder: Path, studies: list[dict[str, 
     directory = folder / "exports"
     directory.mkdir()
     searched = {db.name: db.searched_on for db in workspace.project.protocol.search.databases}
+    # Illustrative strategies (the review's Table S1 is not in its text), recorded with each import
+    # so that the report's appendix shows each database's search as run.
+    strategies: dict[str, str] = load_data("strategies.toml")["strategies"]
     for export in exports:
         path = directory / export.file_name
         path.write_text(export.text(), encoding="utf-8")
         if export.other_method:
             request = ImportRequest(paths=[path], source=export.source, other_method=export.source)
         else:
+            query = strategies.get(export.source)
             request = ImportRequest(
-                paths=[path], source=export.source, searched_on=searched.get(export.source)
+                paths=[path],
+                source=export.source,
+                searched_on=searched.get(export.source),
+                query=query.strip() if query else None,
             )
         import_files(workspace, request)
     return exports
