@@ -16,6 +16,9 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     │   ├── InvalidQuery            a --where filter that cannot be understood
     │   ├── ChangedMeanwhile        someone changed the data a long operation read; run it again
     │   ├── InvalidTransition       a review step that the record's state does not allow (named states)
+    │   ├── LoginFailed             wrong user name or password (never says which)
+    │   ├── TooManyAttempts         login refused after repeated failures (rate limit)
+    │   ├── Forbidden               a member whose role does not allow the action
     │   └── DatabaseError           the database cannot be reached or is newer than this Synthesist
     └── (anything else)             a bug: adapters show "internal error" and the traceback
 
@@ -29,15 +32,18 @@ __all__ = [
     "AlreadyImported",
     "ChangedMeanwhile",
     "DatabaseError",
+    "Forbidden",
     "ImportFileError",
     "InvalidQuery",
     "InvalidRecordError",
     "InvalidTransition",
+    "LoginFailed",
     "NotFound",
     "ProjectExists",
     "ProjectNotFound",
     "ProtocolError",
     "SynthesistError",
+    "TooManyAttempts",
     "UnknownPlugin",
     "UserError",
 ]
@@ -123,3 +129,19 @@ class InvalidTransition(UserError):
 class DatabaseError(UserError):
     exit_code = 3
     http_status = 503
+
+
+class LoginFailed(UserError):
+    http_status = 401
+
+
+class TooManyAttempts(UserError):
+    exit_code = 6
+    http_status = 429
+
+
+class Forbidden(UserError):
+    """The web app answers 404 instead for people who are not members of the project at all."""
+
+    exit_code = 7
+    http_status = 403

@@ -53,12 +53,15 @@ __all__ = [
     "ExtractionImported",
     "ExtractionValueSet",
     "LoggedEvent",
+    "MemberAdded",
+    "MemberRemoved",
     "MemoWritten",
     "ModelLinkChanged",
     "ModelLoaded",
     "ModelOutcomeChanged",
     "NotRetrievedMarked",
     "NotRetrievedWithdrawn",
+    "PasswordChanged",
     "ProjectCreated",
     "RefiQdaImported",
     "ReportAttached",
@@ -72,6 +75,7 @@ __all__ = [
     "SuggestionDecided",
     "ThemeChanged",
     "ThemeCreated",
+    "UserAdded",
     "decode_event",
     "event_type",
     "event_types",
@@ -1098,3 +1102,52 @@ class RefiQdaImported(Event):
             f"imported {self.file}: {len(self.themes)} themes, {len(self.codes)} codes, "
             f"{len(self.documents)} documents, {len(self.codings)} codings added"
         )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class UserAdded(Event):
+    """An account for the web app (users belong to the database; the event goes to the project the
+    command ran in)."""
+
+    type: ClassVar[str] = "users.added"
+    user: str
+
+    def summary(self) -> str:
+        return f"added user {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PasswordChanged(Event):
+    type: ClassVar[str] = "users.password_changed"
+    user: str
+
+    def summary(self) -> str:
+        return f"changed the password of {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberAdded(Event):
+    """A user given a role in the project (or a new role: ``previous`` is the old one)."""
+
+    type: ClassVar[str] = "members.added"
+    user: str
+    role: str
+    previous: str | None = None
+
+    def summary(self) -> str:
+        changed = f" (was {self.previous})" if self.previous else ""
+        return f"{self.user} is a {self.role}{changed}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberRemoved(Event):
+    type: ClassVar[str] = "members.removed"
+    user: str
+    role: str
+
+    def summary(self) -> str:
+        return f"removed {self.user} ({self.role}) from the project"

@@ -31,6 +31,8 @@ from synthesist.cli import (
     simulate,
     synthesis_outputs,  # noqa: F401  (registers synthesis matrix, evidence and sensitivity)
     themes,
+    users,
+    web,
 )
 from synthesist.cli.errors import ErrorMappingGroup
 from synthesist.cli.synthesis import synthesis_app
@@ -83,6 +85,9 @@ app.add_typer(themes.app, name="theme")
 app.add_typer(themes.codebook_app, name="codebook")
 app.add_typer(synthesis_app, name="synthesis")
 app.add_typer(cerqual.app, name="cerqual")
+app.add_typer(users.users_app, name="users")
+app.add_typer(users.members_app, name="members")
+web.register(app)
 
 
 def run() -> None:

@@ -82,7 +82,14 @@ def redact_blind_events(workspace: Workspace, events: list[LoggedEvent], viewer:
             and payload.get("reviewer") != viewer
             and blinded(view, rules, int(payload["record_id"]), Stage(payload["stage"]))
         ):
-            event = replace(event, payload={**payload, "vote": "hidden (blind screening)", "reason": None})
+            # a note or labels can give a vote away as surely as the vote itself
+            hidden: dict[str, Any] = {
+                "vote": "hidden (blind screening)",
+                "reason": None,
+                "note": None,
+                "labels": [],
+            }
+            event = replace(event, payload={**payload, **hidden})
         shown.append(event)
     return shown
 

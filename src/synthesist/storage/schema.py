@@ -32,6 +32,8 @@ __all__ = [
     "extraction_progress",
     "extraction_values",
     "import_rejects",
+    "login_failures",
+    "memberships",
     "memos",
     "metadata",
     "projects",
@@ -44,6 +46,8 @@ __all__ = [
     "studies",
     "study_records",
     "themes",
+    "users",
+    "web_sessions",
 ]
 
 # Named constraints, so that migrations can refer to them on every backend (taguette's habit).
@@ -684,4 +688,48 @@ concept_model_links = sa.Table(
         name="type",
     ),
     sqlite_autoincrement=True,
+)
+
+# Accounts for the web app (migration 0011). Users belong to the database, not to a project: one
+# PostgreSQL database can hold several projects, and a membership gives a user a role in one.
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("added_by", sa.Text, nullable=False),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('owner', 'reviewer', 'viewer')", name="role"),
+)
+
+# The cookie carries a random token; only its SHA-256 is stored, so a leaked table opens no session.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Failed logins, kept in the database so the rate limit survives restarts and holds across workers.
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, index=True),
+    sa.Column("address", sa.String(100), nullable=False),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -21,6 +21,7 @@ from synthesist.storage.fulltext_repository import SqlFulltextRepository
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
 from synthesist.storage.screening_repository import SqlScreeningRepository
 from synthesist.storage.synthesis_repository import SqlSynthesisRepository
+from synthesist.storage.users_repository import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
 
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     synthesis: SqlSynthesisRepository
     cerqual: SqlCerqualRepository
     concept_model: SqlConceptModelRepository
+    users: SqlUserRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.synthesis = SqlSynthesisRepository(connection, self._project_id)
         self.cerqual = SqlCerqualRepository(connection, self._project_id)
         self.concept_model = SqlConceptModelRepository(connection, self._project_id)
+        self.users = SqlUserRepository(connection, self._project_id)
         return self
 
     def __exit__(

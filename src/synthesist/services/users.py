@@ -1,0 +1,155 @@
+"""Accounts and project membership for the web app.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's recommendations); a
+hash made with older parameters is re-hashed at the next successful login. Users belong to the
+database, so a user added from one project can be made a member of any project in the same
+database; each membership change is an event in that project's log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from synthesist.errors import LoginFailed, NotFound, TooManyAttempts, UserError
+from synthesist.events import MemberAdded, MemberRemoved, PasswordChanged, UserAdded
+from synthesist.review.accounts import Membership, Role, UserAccount
+from synthesist.workspace import Workspace
+
+__all__ = [
+    "LOGIN_ATTEMPTS",
+    "LOGIN_WINDOW",
+    "MIN_PASSWORD_LENGTH",
+    "add_member",
+    "add_user",
+    "authenticate",
+    "list_users",
+    "members",
+    "parse_role",
+    "remove_member",
+    "role_of",
+    "set_password",
+]
+
+MIN_PASSWORD_LENGTH = 8
+LOGIN_ATTEMPTS = 5  # failures per user name and address ...
+LOGIN_WINDOW = timedelta(minutes=15)  # ... within this window; then logins are refused until it passes
+
+_hasher = PasswordHasher()
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        raise UserError(
+            f"{text!r} is not a role", hint=f"Use one of: {', '.join(role.value for role in Role)}."
+        ) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 200 or any(ch.isspace() and ch != " " for ch in name):
+        raise UserError("a user name is 1 to 200 characters on one line")
+    return name
+
+
+def add_user(workspace: Workspace, name: str, password: str) -> UserAccount:
+    name = _check_name(name)
+    _check_password(password)
+    hashed = _hasher.hash(password)
+    with workspace.unit_of_work() as uow:
+        uow.users.add(name, hashed)
+        uow.events.append(UserAdded(name), workspace.actor)
+        user = uow.users.get(name)
+        uow.commit()
+    return user
+
+
+def set_password(workspace: Workspace, name: str, password: str) -> None:
+    """Change a password; the user's open sessions end, so a stolen session dies with the old one."""
+    _check_password(password)
+    hashed = _hasher.hash(password)
+    with workspace.unit_of_work() as uow:
+        user = uow.users.get(name)
+        uow.users.set_password(user.id, hashed)
+        uow.users.delete_sessions_of(user.id)
+        uow.events.append(PasswordChanged(name), workspace.actor)
+        uow.commit()
+
+
+def list_users(workspace: Workspace) -> list[UserAccount]:
+    with workspace.unit_of_work(write=False) as uow:
+        return uow.users.list()
+
+
+def add_member(workspace: Workspace, name: str, role: Role) -> Membership:
+    """Give a user a role in the workspace's project (or change it)."""
+    with workspace.unit_of_work() as uow:
+        user = uow.users.get(name)
+        previous = next((m.role for m in uow.users.members() if m.user == name), None)
+        if previous == role.value:
+            return Membership(workspace.project.key, name, role.value)
+        uow.users.set_member(user.id, role.value, by=workspace.actor)
+        uow.events.append(MemberAdded(name, role.value, previous), workspace.actor)
+        uow.commit()
+    return Membership(workspace.project.key, name, role.value)
+
+
+def remove_member(workspace: Workspace, name: str) -> Membership:
+    with workspace.unit_of_work() as uow:
+        user = uow.users.get(name)
+        current = next((m for m in uow.users.members() if m.user == name), None)
+        if current is None:
+            raise NotFound(f"{name} is not a member of {workspace.project.key}")
+        uow.users.remove_member(user.id)
+        uow.events.append(MemberRemoved(name, current.role), workspace.actor)
+        uow.commit()
+    return current
+
+
+def members(workspace: Workspace) -> list[Membership]:
+    with workspace.unit_of_work(write=False) as uow:
+        return uow.users.members()
+
+
+def role_of(workspace: Workspace, name: str) -> Role | None:
+    """The user's role in the workspace's project, ``None`` for a non-member."""
+    found = next((m for m in members(workspace) if m.user == name), None)
+    return None if found is None else Role(found.role)
+
+
+def authenticate(workspace: Workspace, name: str, password: str, *, address: str) -> UserAccount:
+    """The user, if the password is right; a refusal never says which of name and password was
+    wrong. After :data:`LOGIN_ATTEMPTS` failures for this name from this address within
+    :data:`LOGIN_WINDOW`, every attempt is refused (even a right one) until the window has passed."""
+    now = datetime.now(UTC)
+    with workspace.unit_of_work() as uow:
+        if uow.users.failures_since(name, address, now - LOGIN_WINDOW) >= LOGIN_ATTEMPTS:
+            raise TooManyAttempts("too many failed logins; try again in 15 minutes")
+        user = uow.users.find(name)
+        ok = False
+        if user is not None and not user.disabled:
+            try:
+                ok = _hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                ok = False
+        else:
+            # hash anyway so that a missing user takes as long as a wrong password
+            _hasher.hash(password)
+        if not ok or user is None:
+            uow.users.add_failure(name, address, now, forget_before=now - LOGIN_WINDOW)
+            uow.commit()
+            raise LoginFailed("wrong user name or password")
+        if _hasher.check_needs_rehash(user.password_hash):
+            uow.users.set_password(user.id, _hasher.hash(password))
+        uow.users.clear_failures(name, address)
+        uow.commit()
+    return user

@@ -1,0 +1,172 @@
+"""Users, memberships, web sessions and failed logins (the web app's accounts).
+
+Users and sessions belong to the database; memberships and the "projects of a user" query reach
+across projects, which is why this repository takes the project id only for the current project's
+members."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from synthesist.errors import NotFound, UserError
+from synthesist.review.accounts import Membership, UserAccount, WebSession
+from synthesist.storage import schema
+
+__all__ = ["SqlUserRepository"]
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class SqlUserRepository:
+    def __init__(self, connection: sa.Connection, project_id: int) -> None:
+        self._connection = connection
+        self._project_id = project_id
+
+    # users
+    def add(self, name: str, password_hash: str) -> int:
+        if self.find(name) is not None:
+            raise UserError(f"a user named {name!r} exists already", hint="Choose another name.")
+        inserted = self._connection.execute(
+            schema.users.insert()
+            .values(name=name, password_hash=password_hash, created_at=datetime.now(UTC), disabled=False)
+            .returning(schema.users.c.id)
+        )
+        return int(inserted.scalar_one())
+
+    def find(self, name: str) -> UserAccount | None:
+        row = (
+            self._connection.execute(sa.select(schema.users).where(schema.users.c.name == name))
+            .mappings()
+            .first()
+        )
+        return None if row is None else _user(row)
+
+    def get(self, name: str) -> UserAccount:
+        found = self.find(name)
+        if found is None:
+            raise NotFound(f"no user named {name!r}", hint="`synthesist users list` shows the users.")
+        return found
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        self._connection.execute(
+            schema.users.update().where(schema.users.c.id == user_id).values(password_hash=password_hash)
+        )
+
+    def list(self) -> builtins.list[UserAccount]:
+        rows = self._connection.execute(sa.select(schema.users).order_by(schema.users.c.name)).mappings()
+        return [_user(row) for row in rows]
+
+    # memberships of the current project
+    def set_member(self, user_id: int, role: str, *, by: str) -> None:
+        m = schema.memberships
+        where = (m.c.project_id == self._project_id) & (m.c.user_id == user_id)
+        if self._connection.execute(sa.select(m.c.role).where(where)).first() is None:
+            self._connection.execute(
+                m.insert().values(
+                    project_id=self._project_id,
+                    user_id=user_id,
+                    role=role,
+                    added_by=by,
+                    added_at=datetime.now(UTC),
+                )
+            )
+        else:
+            self._connection.execute(m.update().where(where).values(role=role))
+
+    def remove_member(self, user_id: int) -> bool:
+        m = schema.memberships
+        deleted = self._connection.execute(
+            m.delete().where((m.c.project_id == self._project_id) & (m.c.user_id == user_id))
+        )
+        return bool(deleted.rowcount)
+
+    def members(self) -> builtins.list[Membership]:
+        m, u, p = schema.memberships, schema.users, schema.projects
+        query = (
+            sa.select(u.c.name, m.c.role, p.c.key)
+            .join(u, u.c.id == m.c.user_id)
+            .join(p, p.c.id == m.c.project_id)
+            .where(m.c.project_id == self._project_id)
+            .order_by(u.c.name)
+        )
+        return [Membership(row.key, row.name, row.role) for row in self._connection.execute(query)]
+
+    def memberships_of(self, user_id: int) -> builtins.list[Membership]:
+        """Every project of the database this user is a member of (the web app's project list)."""
+        m, u, p = schema.memberships, schema.users, schema.projects
+        query = (
+            sa.select(u.c.name, m.c.role, p.c.key)
+            .join(u, u.c.id == m.c.user_id)
+            .join(p, p.c.id == m.c.project_id)
+            .where(m.c.user_id == user_id)
+            .order_by(p.c.key)
+        )
+        return [Membership(row.key, row.name, row.role) for row in self._connection.execute(query)]
+
+    # sessions
+    def add_session(self, token_sha256: str, user_id: int, csrf_token: str, expires_at: datetime) -> None:
+        self._connection.execute(
+            schema.web_sessions.insert().values(
+                token_sha256=token_sha256,
+                user_id=user_id,
+                csrf_token=csrf_token,
+                created_at=datetime.now(UTC),
+                expires_at=expires_at,
+            )
+        )
+
+    def session(self, token_sha256: str) -> WebSession | None:
+        s, u = schema.web_sessions, schema.users
+        row = self._connection.execute(
+            sa.select(s.c.csrf_token, s.c.expires_at, u.c.id, u.c.name, u.c.disabled)
+            .join(u, u.c.id == s.c.user_id)
+            .where(s.c.token_sha256 == token_sha256)
+        ).first()
+        if row is None:
+            return None
+        return WebSession(row.id, row.name, row.csrf_token, _aware(row.expires_at), bool(row.disabled))
+
+    def delete_session(self, token_sha256: str) -> None:
+        s = schema.web_sessions
+        self._connection.execute(s.delete().where(s.c.token_sha256 == token_sha256))
+
+    def delete_expired_sessions(self, now: datetime) -> None:
+        s = schema.web_sessions
+        self._connection.execute(s.delete().where(s.c.expires_at <= now))
+
+    def delete_sessions_of(self, user_id: int) -> None:
+        s = schema.web_sessions
+        self._connection.execute(s.delete().where(s.c.user_id == user_id))
+
+    # failed logins
+    def add_failure(self, name: str, address: str, at: datetime, *, forget_before: datetime) -> None:
+        f = schema.login_failures
+        # failures older than the window count for nothing: drop them so the table stays small
+        self._connection.execute(f.delete().where(f.c.failed_at < forget_before))
+        self._connection.execute(f.insert().values(name=name, address=address, failed_at=at))
+
+    def failures_since(self, name: str, address: str, since: datetime) -> int:
+        f = schema.login_failures
+        query = sa.select(sa.func.count()).where(
+            f.c.name == name, f.c.address == address, f.c.failed_at >= since
+        )
+        return int(self._connection.execute(query).scalar_one())
+
+    def clear_failures(self, name: str, address: str) -> None:
+        f = schema.login_failures
+        self._connection.execute(f.delete().where(f.c.name == name, f.c.address == address))
+
+
+def _user(row: sa.RowMapping) -> UserAccount:
+    return UserAccount(
+        id=row["id"],
+        name=row["name"],
+        password_hash=row["password_hash"],
+        created_at=_aware(row["created_at"]),
+        disabled=bool(row["disabled"]),
+    )

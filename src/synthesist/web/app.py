@@ -1,0 +1,99 @@
+"""The app factory and the one error handler.
+
+``create_app`` serves one or more projects that share a database (a SQLite ``review.db`` holds one
+project; a PostgreSQL database may hold several), because users and sessions live in that database.
+Routes parse the request, call one service function and render a template; errors raised anywhere
+become a response in :func:`_user_error` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from synthesist.errors import UserError
+from synthesist.web.auth import LoginRequired
+from synthesist.web.render import render
+from synthesist.web.routes import accounts, projects, screening
+from synthesist.web.state import WebState
+from synthesist.workspace import Workspace
+
+__all__ = ["api_routes", "create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: bool = False) -> FastAPI:
+    """The web app for ``workspaces`` (opened by the caller, who also closes them)."""
+    served = [workspaces] if isinstance(workspaces, Workspace) else list(workspaces)
+    if not served:
+        raise UserError("serve at least one project")
+    urls = {ws.storage.display_url for ws in served}
+    if len(urls) > 1:
+        raise UserError(
+            "the projects served together must share one database (users live in it)",
+            hint=f"They use: {', '.join(sorted(urls))}.",
+        )
+    app = FastAPI(title="Synthesist", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = WebState(projects={ws.project.key: ws for ws in served}, secure_cookies=secure_cookies)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(accounts.router)
+    app.include_router(projects.router)
+    app.include_router(screening.router)
+    app.add_exception_handler(UserError, _user_error)
+    app.middleware("http")(_security_headers)
+    return app
+
+
+# Pages load only our own scripts and styles (no inline ones), so a strict policy costs nothing and
+# makes injected markup inert; no framing, so a page cannot be overlaid to steal clicks.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app, for the security tests that must cover each one. FastAPI 0.16x keeps
+    an included router as one entry of ``app.routes``, so this walks into them (our routers carry
+    their full paths; none is included with a prefix)."""
+    found: list[APIRoute] = []
+    pending: list[object] = list(app.routes)
+    while pending:
+        route = pending.pop(0)
+        if isinstance(route, APIRoute):
+            found.append(route)
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            pending.extend(inner.routes)
+    return found
+
+
+async def _user_error(request: Request, error: Exception) -> Response:
+    """The one place where errors become responses: the status is the error's own."""
+    assert isinstance(error, UserError)
+    wants_json = request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+    if isinstance(error, LoginRequired) and request.method == "GET" and not wants_json:
+        return RedirectResponse("/login", status_code=303)
+    if wants_json:
+        return JSONResponse({"error": error.message, "hint": error.hint}, status_code=error.http_status)
+    return render(
+        request, "error.html", status_code=error.http_status, message=error.message, hint=error.hint
+    )

@@ -1,0 +1,103 @@
+"""Who is asking, and what they may do: FastAPI dependencies for the session, the CSRF check and a
+project role.
+
+A project URL answers 404 to anyone who is not a member, exactly as for a project that does not
+exist, so the app never confirms that a project is there. A member whose role does not allow an
+action gets 403. Every POST is checked for the session's CSRF token after membership, so a
+non-member learns nothing from the token check either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from synthesist.errors import Forbidden, NotFound, UserError
+from synthesist.review.accounts import Role, WebSession
+from synthesist.services.sessions import find_session
+from synthesist.services.users import role_of
+from synthesist.web.security import SESSION_COOKIE, check_csrf, submitted_token
+from synthesist.web.state import WebState
+from synthesist.workspace import Workspace
+
+__all__ = [
+    "Access",
+    "LoginRequired",
+    "Member",
+    "Owner",
+    "Reviewer",
+    "Session",
+    "SessionPost",
+    "web_state",
+]
+
+
+class LoginRequired(UserError):
+    """No live session: pages redirect to the login form, scripts get 401."""
+
+    http_status = 401
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def current_session(request: Request) -> WebSession:
+    found = find_session(web_state(request).accounts, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        raise LoginRequired("log in to continue")
+    return found
+
+
+Session = Annotated[WebSession, Depends(current_session)]
+
+
+async def _csrf_checked(request: Request, session: Session) -> WebSession:
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(session.csrf_token, await submitted_token(request))
+    return session
+
+
+SessionPost = Annotated[WebSession, Depends(_csrf_checked)]
+
+
+@dataclass(frozen=True)
+class Access:
+    """A member's request in one project: a workspace whose actor is the member, so every event
+    the services write names the person logged in."""
+
+    workspace: Workspace
+    user: str
+    role: Role
+    csrf_token: str
+
+
+async def _member(key: str, request: Request, session: Session) -> Access:
+    served = web_state(request).projects.get(key)
+    role = None if served is None else role_of(served, session.user)
+    if served is None or role is None:
+        raise NotFound("there is no such page")  # the same answer for "no project" and "not yours"
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        check_csrf(session.csrf_token, await submitted_token(request))
+    acting = Workspace(project=served.project, storage=served.storage, actor=session.user)
+    return Access(acting, session.user, role, session.csrf_token)
+
+
+def _reviewer(access: Annotated[Access, Depends(_member)]) -> Access:
+    if not access.role.can_screen():
+        raise Forbidden(f"a {access.role.value} cannot screen in this project")
+    return access
+
+
+def _owner(access: Annotated[Access, Depends(_member)]) -> Access:
+    if not access.role.can_resolve():
+        raise Forbidden("only an owner of the project can record a consensus")
+    return access
+
+
+Member = Annotated[Access, Depends(_member)]
+Reviewer = Annotated[Access, Depends(_reviewer)]
+Owner = Annotated[Access, Depends(_owner)]

@@ -1,0 +1,1 @@
+"""One router per area; each handler parses, calls one service function and renders."""

@@ -1,0 +1,92 @@
+"""Logging in and out, and the list of the user's projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from synthesist.errors import LoginFailed
+from synthesist.services.screening import overview
+from synthesist.services.sessions import end_session, start_session
+from synthesist.services.users import authenticate, role_of
+from synthesist.web.auth import Session, SessionPost, web_state
+from synthesist.web.render import render
+from synthesist.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    check_csrf,
+    clear_session_cookie,
+    new_login_token,
+    set_login_cookie,
+    set_session_cookie,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    token = new_login_token()
+    response = render(request, "login.html", csrf_token=token)
+    set_login_cookie(response, token, secure=web_state(request).secure_cookies)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    state = web_state(request)
+    check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token)
+    address = request.client.host if request.client else "unknown"
+    try:
+        user = authenticate(state.accounts, name, password, address=address)
+    except LoginFailed as error:
+        # the form again, not the error page, with the error's own status (401); a refusal for too
+        # many attempts (429) goes to the app's one error handler like every other error
+        return render(
+            request,
+            "login.html",
+            status_code=error.http_status,
+            csrf_token=csrf_token,
+            message=error.message,
+            name=name,
+        )
+    token = start_session(state.accounts, user.id)
+    redirect = RedirectResponse("/", status_code=303)
+    set_session_cookie(redirect, token, secure=state.secure_cookies)
+    redirect.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return redirect
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionPost) -> Response:
+    state = web_state(request)
+    end_session(state.accounts, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response, secure=state.secure_cookies)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def project_list(request: Request, session: Session) -> Response:
+    rows = []
+    for key, workspace in web_state(request).projects.items():
+        role = role_of(workspace, session.user)
+        if role is not None:  # only the user's own projects are listed
+            rows.append(
+                {
+                    "key": key,
+                    "title": workspace.project.title,
+                    "role": role.value,
+                    "records": len(overview(workspace).records),
+                }
+            )
+    return render(request, "projects.html", user=session.user, csrf_token=session.csrf_token, projects=rows)
