@@ -26,9 +26,15 @@ import bisect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
+
+from synthesist.screening.hypergeometric import (
+    Sample,
+    exact_recall,
+    hypergeometric_cdf,
+    log_factorial_table,
+)
 
 __all__ = [
     "RULES",
@@ -138,19 +144,6 @@ class StoppingRule:
 # The hypergeometric rule ---------------------------------------------------------------------------
 
 
-def hypergeometric_cdf(k: int, population: int, successes: int, draws: int) -> float:
-    """P(X <= k) for X the number of successes in ``draws`` draws without replacement from a
-    ``population`` holding ``successes`` successes (scipy's ``hypergeom.cdf(k, M, n, N)``, R's
-    ``phyper(k, m, n - m, N)``). Exact up to floating point: the first term from log-gamma, the
-    rest by the ratio of consecutive terms, summing the lower tail from ``k`` down when ``k`` is
-    below the mode and one minus the upper tail otherwise.
-
-    Raises ``ValueError`` when the counts are negative or do not fit in the population."""
-    if population < 0 or not 0 <= successes <= population or not 0 <= draws <= population:
-        raise ValueError(f"need 0 <= successes, draws <= population (got {successes}, {draws}, {population})")
-    return _cdf(k, population, successes, draws, _log_factorial_table(population))
-
-
 def hypergeometric_p(labels: Sequence[bool], n_total: int, *, target_recall: float = 0.95) -> float:
     """The p-value of Callaghan & Müller-Hansen's (2020) test of the null hypothesis that recall is
     below ``target_recall``, after screening ``labels`` (in screening order) out of ``n_total``
@@ -158,8 +151,8 @@ def hypergeometric_p(labels: Sequence[bool], n_total: int, *, target_recall: flo
     alone, for callers that want it without the recall bound."""
     flags = _check_labels(labels, n_total)
     _check_target(target_recall)
-    sample = _Sample.of(flags, n_total)
-    return sample.p_value(sample.missing_for(_exact(target_recall)), _log_factorial_table(n_total))
+    sample = Sample.of(flags, n_total)
+    return sample.p_value(sample.missing_for(exact_recall(target_recall)), log_factorial_table(n_total))
 
 
 def hypergeometric_test(
@@ -210,9 +203,9 @@ def hypergeometric_test(
     _check_target(target_recall)
     _check_confidence(confidence)
     alpha = 1 - confidence
-    sample = _Sample.of(flags, n_total)
-    missing = sample.missing_for(_exact(target_recall))
-    lf = _log_factorial_table(n_total)
+    sample = Sample.of(flags, n_total)
+    missing = sample.missing_for(exact_recall(target_recall))
+    lf = log_factorial_table(n_total)
     result = sample.minimum(missing, lf)
     stop = result.p < alpha
     total_bound = sample.total_relevant_bound(alpha, lf)
@@ -274,12 +267,12 @@ def hypergeometric_stopping_point(
     _check_target(target_recall)
     _check_confidence(confidence)
     alpha = 1 - confidence
-    target = _exact(target_recall)
-    lf = _log_factorial_table(n_total)
+    target = exact_recall(target_recall)
+    lf = log_factorial_table(n_total)
     positions = [i for i, flag in enumerate(flags) if flag]
 
     def rejects(n: int) -> bool:
-        sample = _Sample.at(n, positions[: bisect.bisect_left(positions, n)], n_total)
+        sample = Sample.at(n, positions[: bisect.bisect_left(positions, n)], n_total)
         return sample.rejects(sample.missing_for(target), alpha, lf)
 
     # Stretches of prefixes: each starts at a prefix ending on a relevant record (or at 1) and runs
@@ -297,166 +290,6 @@ def hypergeometric_stopping_point(
             return low
         start = end + 1
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Minimum:
-    p: float
-    window: int | None
-    window_relevant: int | None
-    window_null_relevant: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Sample:
-    """The screening so far as the test needs it: counts, and the candidate windows as (size,
-    relevant records in it) pairs."""
-
-    screened: int
-    relevant: int
-    unscreened: int
-    windows: tuple[tuple[int, int], ...]
-
-    @classmethod
-    def of(cls, flags: Sequence[bool], n_total: int) -> _Sample:
-        return cls.at(len(flags), [i for i, flag in enumerate(flags) if flag], n_total)
-
-    @classmethod
-    def at(cls, n: int, positions: Sequence[int], n_total: int) -> _Sample:
-        """The first ``n`` records screened, ``positions`` the (0-based, increasing) positions of
-        the relevant records among them."""
-        r = len(positions)
-        # The whole sequence, then the windows that stop just short of each relevant record (a
-        # window reaching back over that record holds one more relevant record).
-        windows = [(n, r)] if n else []
-        windows += [(n - pos - 1, r - j - 1) for j, pos in enumerate(positions) if pos < n - 1]
-        return cls(screened=n, relevant=r, unscreened=n_total - n, windows=tuple(windows))
-
-    def missing_for(self, target: Fraction) -> int:
-        """The fewest relevant records that must still be unscreened for recall to be below the
-        target: floor(r / t) + 1 - r."""
-        return math.floor(self.relevant / target) + 1 - self.relevant
-
-    def minimum(self, missing: int, lf: list[float]) -> _Minimum:
-        if not self.windows:
-            return _Minimum(1.0, None, None, None)
-        if missing > self.unscreened:
-            return _Minimum(0.0, None, None, None)
-        best = _Minimum(math.inf, None, None, None)
-        for size, k in self.windows:
-            p = _cdf(k, size + self.unscreened, k + missing, size, lf)
-            if p < best.p:
-                best = _Minimum(p, size, k, k + missing)
-        return best
-
-    def p_value(self, missing: int, lf: list[float]) -> float:
-        return self.minimum(missing, lf).p
-
-    def rejects(self, missing: int, alpha: float, lf: list[float]) -> bool:
-        """Whether the minimum p is below ``alpha``, stopping each window's sum as soon as it
-        reaches ``alpha``."""
-        if not self.windows:
-            return False
-        if missing > self.unscreened:
-            return True
-        return any(
-            _cdf(k, size + self.unscreened, k + missing, size, lf, stop_at=alpha) < alpha
-            for size, k in self.windows
-        )
-
-    def total_relevant_bound(self, alpha: float, lf: list[float]) -> int | None:
-        """The largest number of relevant records in the pool that the test cannot reject: r plus
-        one less than the smallest ``missing`` it rejects (p is non-increasing in ``missing``)."""
-        if not self.windows:
-            return None
-        low, high = 1, self.unscreened + 1  # missing > unscreened is always rejected
-        while low < high:
-            middle = (low + high) // 2
-            if self.rejects(middle, alpha, lf):
-                high = middle
-            else:
-                low = middle + 1
-        return self.relevant + low - 1
-
-
-def _cdf(
-    k: int,
-    population: int,
-    successes: int,
-    draws: int,
-    lf: list[float],
-    *,
-    stop_at: float | None = None,
-) -> float:
-    """P(X <= k) for the hypergeometric distribution. Below the mode the terms P(k), P(k - 1), ...
-    are summed; at or above it, the upper tail P(k + 1), P(k + 2), ... is, and the result is one
-    minus that. Either way the terms shrink as the sum goes on, so it can stop when the rest is
-    negligible. With ``stop_at`` the sum may stop as soon as the result is known to be on one side
-    of that value; what is returned is then on the same side as the exact result, no more."""
-    low = max(0, draws + successes - population)
-    high = min(draws, successes)
-    if k < low:
-        return 0.0
-    if k >= high:
-        return 1.0
-    failures = population - successes
-    mode = (draws + 1) * (successes + 1) // (population + 2)
-    if k < mode:
-        # P(x - 1) / P(x) = x (failures - draws + x) / ((successes - x + 1) (draws - x + 1)), below
-        # 1 and shrinking as x falls: the rest of the sum is at most term * ratio / (1 - ratio).
-        term = math.exp(_log_pmf(k, population, successes, draws, lf))
-        total = term
-        shift = failures - draws
-        for x in range(k, low, -1):
-            if stop_at is not None and total >= stop_at:
-                return total
-            ratio = x * (shift + x) / ((successes - x + 1) * (draws - x + 1))
-            term *= ratio
-            total += term
-            if term * ratio / (1 - ratio) <= total * 1e-17:
-                break
-        return total
-    # P(x + 1) / P(x) = (successes - x) (draws - x) / ((x + 1) (failures - draws + x + 1)), below 1
-    # above the mode and shrinking as x rises.
-    term = math.exp(_log_pmf(k + 1, population, successes, draws, lf))
-    upper = term
-    shift = failures - draws
-    for x in range(k + 1, high):
-        ratio = (successes - x) * (draws - x) / ((x + 1) * (shift + x + 1))
-        rest = term * ratio / (1 - ratio)
-        if stop_at is not None and (1 - upper < stop_at or 1 - upper - rest >= stop_at):
-            return 1 - upper if 1 - upper < stop_at else 1 - upper - rest
-        if rest <= 1e-17:
-            break
-        term *= ratio
-        upper += term
-    return max(0.0, 1 - upper)
-
-
-def _log_pmf(x: int, population: int, successes: int, draws: int, lf: list[float]) -> float:
-    failures = population - successes
-    return (
-        lf[successes]
-        - lf[x]
-        - lf[successes - x]
-        + lf[failures]
-        - lf[draws - x]
-        - lf[failures - draws + x]
-        - lf[population]
-        + lf[draws]
-        + lf[population - draws]
-    )
-
-
-def _exact(target_recall: float) -> Fraction:
-    """The target as the decimal it was written as (0.95 as 19/20, not the binary float just
-    below it), so that a recall exactly at the target counts as reaching it."""
-    return Fraction(str(float(target_recall)))
-
-
-def _log_factorial_table(n: int) -> list[float]:
-    """log(i!) for i = 0..n, each from log-gamma (not a running sum, which would drift)."""
-    return [math.lgamma(i + 1) for i in range(n + 1)]
 
 
 # The knee method -----------------------------------------------------------------------------------
