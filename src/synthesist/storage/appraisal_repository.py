@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from synthesist.appraisal.model import AnswerKind, NewAnswer, StoredAnswer, StudyCategory
 from synthesist.storage import schema
-from synthesist.storage.repositories import _aware, _now
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 
 __all__ = ["SqlAppraisalRepository"]
 

@@ -32,7 +32,8 @@ from synthesist.dedup.model import (
 )
 from synthesist.errors import NotFound
 from synthesist.storage import schema
-from synthesist.storage.repositories import _aware, _now
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 
 __all__ = ["SqlDedupRepository"]
 

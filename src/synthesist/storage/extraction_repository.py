@@ -19,7 +19,8 @@ from synthesist.extraction.model import (
     ValueSource,
 )
 from synthesist.storage import schema
-from synthesist.storage.repositories import _aware, _now
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 
 __all__ = ["SqlExtractionRepository"]
 

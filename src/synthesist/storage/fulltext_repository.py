@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from synthesist.errors import InvalidTransition, NotFound
 from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure, Study, TextStatus
 from synthesist.storage import schema
-from synthesist.storage.repositories import _aware, _now
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 
 __all__ = ["SqlFulltextRepository"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +16,8 @@ from synthesist.records.model import TEXT_FIELDS, Author, Record
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.storage import schema
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 from synthesist.storage.filters import filter_clauses
 
 __all__ = ["SqlBatchRepository", "SqlEventRepository", "SqlRecordRepository"]
@@ -24,15 +25,6 @@ __all__ = ["SqlBatchRepository", "SqlEventRepository", "SqlRecordRepository"]
 _INSERT_CHUNK = 2000
 # Columns that hold a canonical field as it is (authors, keywords and raw are JSON, handled apart).
 _RECORD_COLUMNS = (*TEXT_FIELDS, "year")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; everything we store is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class SqlBatchRepository:

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from synthesist.errors import NotFound
 from synthesist.screening.model import DecisionKind, NewDecision, ScreeningDecision, SeedStudy, Stage, Vote
 from synthesist.storage import schema
-from synthesist.storage.repositories import _aware, _now
+from synthesist.storage.clock import as_utc as _aware
+from synthesist.storage.clock import utc_now as _now
 
 __all__ = ["SqlScreeningRepository"]
 
