@@ -98,9 +98,6 @@ def test_reports_attach_only_where_the_state_allows(ws: Workspace, downloads: Pa
         attach_report(ws, 5, source)
     with pytest.raises(InvalidTransition, match="record 6 is title/abstract screening"):
         attach_report(ws, 6, source)
-    decide(ws, 4, FT, Vote.INCLUDE, reviewer="Aoife")
-    with pytest.raises(InvalidTransition, match="record 4 is included"):
-        attach_report(ws, 4, source)
     merge_records(ws, [1, 3])  # 3 becomes the duplicate of 1
     with pytest.raises(InvalidTransition, match="record 3 is duplicate") as caught:
         attach_report(ws, 3, source)
@@ -108,6 +105,10 @@ def test_reports_attach_only_where_the_state_allows(ws: Workspace, downloads: Pa
     with pytest.raises(NotFound, match="no record 99"):
         attach_report(ws, 99, source)
     assert not (ws.project.root / "fulltext").exists(), "nothing was copied"
+    # After the full-text decision too: extraction and coding still need the report.
+    decide(ws, 4, FT, Vote.INCLUDE, reviewer="Aoife")
+    result = attach_report(ws, 4, source)
+    assert result.state is RecordState.INCLUDED and result.report.record_id == 4
 
 
 def test_a_damaged_file_is_refused_before_anything_is_written(ws: Workspace, downloads: Path) -> None:

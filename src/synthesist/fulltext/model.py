@@ -37,7 +37,17 @@ MEDIA_TYPES = {
 
 # The record states that allow attaching a report: sought, marked not retrieved (the mark is then
 # withdrawn), or already in full-text assessment (a second file: a supplement, a corrected version).
-ATTACHABLE = frozenset({RecordState.SOUGHT, RecordState.NOT_RETRIEVED, RecordState.FULL_TEXT})
+# Reports attach to records that reached full text, also after the full-text decision: a team that
+# decided elsewhere (or before the PDF was filed) still needs the report for extraction and coding.
+ATTACHABLE = frozenset(
+    {
+        RecordState.SOUGHT,
+        RecordState.NOT_RETRIEVED,
+        RecordState.FULL_TEXT,
+        RecordState.EXCLUDED_FULL_TEXT,
+        RecordState.INCLUDED,
+    }
+)
 
 # Studies group reports: records that reached the full-text stage. A duplicate is the *same* report
 # (deduplication handles it), and a record still at or excluded at title/abstract is no report.

@@ -92,7 +92,7 @@ def attach_report(
             if state not in ATTACHABLE:
                 raise InvalidTransition(
                     f"record {record_id} is {state.value}; a report can be attached only to a record "
-                    "whose full text is sought, not retrieved, or being assessed",
+                    "that reached the full-text stage",
                     hint=_attach_hint(state, record_id),
                 )
             same = uow.fulltext.find_by_sha256(sha256)
@@ -157,10 +157,7 @@ def _attach_hint(state: RecordState, record_id: int) -> str:
         return f"Attach it to the record's primary instead (`synthesist dedup show --record {record_id}`)."
     if state in (RecordState.TITLE_ABSTRACT, RecordState.EXCLUDED_TITLE_ABSTRACT):
         return f"Include it at title/abstract first: synthesist screen decide {record_id} include"
-    return (
-        "Its full-text decision is made; undo the decision first (`synthesist screen undo --stage "
-        "full-text`), or add the report as a record of its own and group the two into a study."
-    )
+    return "`synthesist records show` shows where the record stands."
 
 
 def mark_not_retrieved(workspace: Workspace, record_id: int, reason: str) -> RetrievalFailure:
