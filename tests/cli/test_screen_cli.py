@@ -140,13 +140,26 @@ def test_stop_check_reports_each_rule_and_records_the_one_used(
             "--reviewer",
             "alice",
         )
-    data = json.loads(run(runner, "screen", "stop-check", "--consecutive", "3", "--json"))
+    # Dual screening: another reviewer sees none of alice's votes, still blind to them.
+    hidden = json.loads(run(runner, "screen", "stop-check", "--json", "--as", "bob"))
+    assert hidden["screened"] == 0 and hidden["relevant_found"] == 0
+    data = json.loads(run(runner, "screen", "stop-check", "--consecutive", "3", "--json", "--as", "alice"))
     assert data["screened"] == 4 and data["pool"] == 4 and data["relevant_found"] == 1
     verdicts = {v["rule"]: v for v in data["verdicts"]}
     assert set(verdicts) == {"hypergeometric", "knee", "consecutive-irrelevant"}
     assert verdicts["consecutive-irrelevant"]["stop"] is True
     assert "no statistical guarantee" in verdicts["consecutive-irrelevant"]["assumes"]
-    out = run(runner, "screen", "stop-check", "--consecutive", "3", "--record", "consecutive-irrelevant")
+    out = run(
+        runner,
+        "screen",
+        "stop-check",
+        "--consecutive",
+        "3",
+        "--record",
+        "consecutive-irrelevant",
+        "--as",
+        "alice",
+    )
     assert "Recorded" in out
     log = json.loads(run(runner, "log", "--json", "--type", "screening.stop_recorded"))
     assert log[0]["payload"]["rule"] == "consecutive-irrelevant" and log[0]["payload"]["screened"] == 4

@@ -23,7 +23,7 @@ from synthesist.services.screening import (
     resolve_conflict,
     undo_decision,
 )
-from synthesist.services.screening_views import visible_decisions
+from synthesist.services.screening_views import stop_check, visible_decisions
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 
@@ -104,6 +104,20 @@ def test_dual_screening_is_blind_until_the_votes_are_compared(open_project: Open
     assert 3 in next_records(ws, "Lukasz", TA) and 3 not in next_records(ws, "Aoife", TA)
     decide(ws, 3, TA, Vote.INCLUDE, reviewer="Lukasz")  # a conflict: now both may see both votes
     assert {d.reviewer for d in visible_decisions(ws, 3, "Lukasz")} == {"Aoife", "Lukasz"}
+
+
+def test_stopping_guidance_for_a_reviewer_leaves_out_votes_still_blind_to_them(open_project: Opener) -> None:
+    ws = open_project("dual")
+    decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aoife")
+    decide(ws, 2, TA, Vote.EXCLUDE, reviewer="Aoife")
+    decide(ws, 3, TA, Vote.EXCLUDE, reviewer="Lukasz")
+    everyone = stop_check(ws)
+    assert (everyone.screened, everyone.relevant_found) == (3, 1)
+    lukasz = stop_check(ws, viewer="Lukasz")
+    assert (lukasz.screened, lukasz.relevant_found) == (1, 0), "Aoife's include must not show"
+    decide(ws, 1, TA, Vote.INCLUDE, reviewer="Lukasz")  # compared: no longer blind
+    lukasz = stop_check(ws, viewer="Lukasz")
+    assert (lukasz.screened, lukasz.relevant_found) == (2, 1)
 
 
 def test_single_verified_all_checks_every_decision(open_project: Opener) -> None:

@@ -48,7 +48,7 @@ def run_session(workspace: Workspace, stage: Stage, reviewer: str, order: Order 
         console.print(_record_panel(workspace, stored, stage, item, done))
         key = _ask_key(stage)
         while key == "p":  # the stopping rules, then the same record's keys again
-            console.print(stop_guidance(stop_check(workspace)))
+            console.print(stop_guidance(stop_check(workspace, viewer=reviewer)))
             key = _ask_key(stage)
         if key == "q":
             console.print(f"Decided {done} this session.")
@@ -72,7 +72,7 @@ def run_session(workspace: Workspace, stage: Stage, reviewer: str, order: Order 
         done += 1
         console.print(result_line(item.record_id, vote, result))
         if stage is Stage.TITLE_ABSTRACT and done % STOP_GUIDANCE_EVERY == 0:
-            console.print(stop_guidance(stop_check(workspace)))
+            console.print(stop_guidance(stop_check(workspace, viewer=reviewer)))
 
 
 def stop_guidance(check: StopCheck) -> str:

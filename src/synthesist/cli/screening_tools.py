@@ -91,7 +91,8 @@ def stop_check_command(
     as_json: JsonOption = False,
 ) -> None:
     """May title/abstract screening stop? Each stopping rule's verdict, what it assumes, and the
-    estimated recall (a lower bound at the chosen confidence).
+    estimated recall (a lower bound at the chosen confidence). In dual screening, colleagues' votes
+    still blind to you are left out of the counts.
 
     Example: synthesist screen stop-check --target 0.95 --confidence 0.95
     """
@@ -102,7 +103,13 @@ def stop_check_command(
             )
             console.print(f"Recorded: screening stops on the {record} rule. {escape(verdict.summary)}")
             return
-        check = stop_check(workspace, target_recall=target, confidence=confidence, n_consecutive=consecutive)
+        check = stop_check(
+            workspace,
+            target_recall=target,
+            confidence=confidence,
+            n_consecutive=consecutive,
+            viewer=workspace.actor,
+        )
     if as_json:
         print_json(
             {

@@ -148,16 +148,28 @@ class StopCheck:
 
 
 def stop_check(
-    workspace: Workspace, *, target_recall: float = 0.95, confidence: float = 0.95, n_consecutive: int = 100
+    workspace: Workspace,
+    *,
+    target_recall: float = 0.95,
+    confidence: float = 0.95,
+    n_consecutive: int = 100,
+    viewer: str | None = None,
 ) -> StopCheck:
     """What each stopping rule says about title/abstract screening so far. The screening order is
     the order of each record's first decision; a record counts as relevant when that decision let it
-    through (include or maybe), as the stopping rules' authors count a screener's judgement."""
+    through (include or maybe), as the stopping rules' authors count a screener's judgement.
+
+    With ``viewer``, another reviewer's vote on a record still blind to the viewer (dual screening
+    before the two votes are compared) is left out: the counts would otherwise tell the viewer how
+    many of those records their colleague let through."""
     view = overview(workspace)
+    rules = stage_rules(workspace) if viewer is not None else None
     first: dict[int, ScreeningDecision] = {}
     for decisions in view.decisions.values():
         for decision in decisions:
             counts = decision.active and decision.stage is Stage.TITLE_ABSTRACT
+            if counts and rules is not None and decision.reviewer != viewer:
+                counts = not blinded(view, rules, decision.record_id, Stage.TITLE_ABSTRACT)
             if counts and decision.kind is DecisionKind.SCREEN:
                 earlier = first.get(decision.record_id)
                 if earlier is None or decision.id < earlier.id:
