@@ -11,10 +11,12 @@ ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing+=(libcairo2)
 command -v dot >/dev/null || missing+=(graphviz)
 # LibreOffice, headless: the report test converts report.docx to PDF with it (~210 MB installed)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+# Chromium, driven headless by Playwright in the web app's browser tests
+command -v chromium >/dev/null || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "Installing ${missing[*]} from Debian packages..." >&2
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 else
-  echo "Missing system packages: ${missing[*]} (figures and the DOCX-to-PDF check need them; install with apt-get)." >&2
+  echo "Missing system packages: ${missing[*]} (figures, the DOCX-to-PDF check and the browser tests need them; install with apt-get)." >&2
 fi
