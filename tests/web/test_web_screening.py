@@ -38,6 +38,8 @@ def test_screening_ten_records_with_the_keyboard_form(served: Served) -> None:
     view = overview(served.b)
     decided = [rid for rid, p in view.records.items() if p.at(Stage.TITLE_ABSTRACT).final]
     assert len(decided) == 10
+    guidance = re.search(r'<p id="stopping">(.*?)</p>', client.get(url).text)
+    assert guidance is not None and "10 of" in guidance.group(1) and "screened" in guidance.group(1)
     # u undoes the latest decision; n skips a record without deciding it
     _press(client, url, "u")
     assert sum(1 for p in overview(served.b).records.values() if p.at(Stage.TITLE_ABSTRACT).final) == 9

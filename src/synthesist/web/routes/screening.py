@@ -16,10 +16,11 @@ from synthesist.errors import NotFound, UserError
 from synthesist.screening.model import Stage, StageStatus, Vote
 from synthesist.services.records import get_record
 from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
-from synthesist.services.screening_views import visible_decisions
+from synthesist.services.screening_views import stop_check, visible_decisions
 from synthesist.web.auth import Member, Owner, Reviewer, web_state
 from synthesist.web.render import highlight
 from synthesist.web.routes.projects import page
+from synthesist.workspace import Workspace
 
 __all__ = ["router"]
 
@@ -60,6 +61,7 @@ def screen_page(
         "criteria": protocol.criteria,
         "reasons": screening.exclusion_reasons if chosen is Stage.FULL_TEXT else [],
         "progress": {"done": done, "open": open_count},
+        "stopping": _stopping(access.workspace, access.user) if chosen is Stage.TITLE_ABSTRACT else None,
     }
     if item is not None:
         stored = get_record(access.workspace, item.record_id)
@@ -76,6 +78,20 @@ def screen_page(
             "next_skip": ",".join(str(i) for i in [*skipped, item.record_id]),
         }
     return page(request, access, "screen.html", **context)
+
+
+def _stopping(workspace: Workspace, viewer: str) -> dict[str, object]:
+    """The stopping rules' verdicts on title/abstract screening, counted as ``viewer`` may see it
+    (a colleague's votes still blind to them left out)."""
+    check = stop_check(workspace, viewer=viewer)
+    recall = next((v.estimated_recall for v in check.verdicts if v.estimated_recall is not None), None)
+    return {
+        "screened": check.screened,
+        "pool": check.pool,
+        "relevant_found": check.relevant_found,
+        "recall": recall,
+        "stop_by": [verdict.rule for verdict in check.verdicts if verdict.stop],
+    }
 
 
 @router.post("/screen/{stage}")
