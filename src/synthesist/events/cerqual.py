@@ -1,0 +1,216 @@
+"""Events of GRADE-CERQual, the conceptual model and REFI-QDA imports (re-exported by synthesist.events)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from synthesist.events import Event, event_type
+
+# GRADE-CERQual findings, the conceptual model and REFI-QDA imports.
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CerqualFindingAdded(Event):
+    type: ClassVar[str] = "cerqual.finding_added"
+    finding_id: int
+    number: int
+    statement: str
+    themes: list[str]
+
+    def summary(self) -> str:
+        themes = ", ".join(self.themes) or "no themes"
+        return f"review finding F{self.number} added ({themes}): {self.statement!r}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CerqualFindingChanged(Event):
+    """A finding's statement, themes or entered participants changed: ``changes`` maps each to [old, new]."""
+
+    type: ClassVar[str] = "cerqual.finding_changed"
+    finding_id: int
+    number: int
+    changes: dict[str, list[Any]]
+
+    def summary(self) -> str:
+        return f"review finding F{self.number}: " + "; ".join(
+            f"{key} {old!r} -> {new!r}" for key, (old, new) in self.changes.items()
+        )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CerqualStudyCorrected(Event):
+    """A study added to or removed from a finding's contributing studies (``include``), or such a
+    correction withdrawn (``include`` None: the coding decides again)."""
+
+    type: ClassVar[str] = "cerqual.study_corrected"
+    finding_id: int
+    number: int
+    study_id: int
+    study: str
+    include: bool | None
+    note: str = ""
+
+    def summary(self) -> str:
+        verb = {True: "added to", False: "removed from", None: "back as the coding says for"}[self.include]
+        why = f" ({self.note})" if self.note else ""
+        return f"study {self.study!r} {verb} review finding F{self.number}{why}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CerqualComponentAssessed(Event):
+    type: ClassVar[str] = "cerqual.component_assessed"
+    finding_id: int
+    number: int
+    component: str
+    concern: str
+    explanation: str
+    previous: str | None = None  # the concern assessed before, if any
+    suggested: str | None = None  # Synthesist's suggestion at the time, if it made one
+
+    def summary(self) -> str:
+        was = f" (was {self.previous})" if self.previous else ""
+        return f"F{self.number} {self.component}: {self.concern} concerns{was}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CerqualConfidenceSet(Event):
+    type: ClassVar[str] = "cerqual.confidence_set"
+    finding_id: int
+    number: int
+    confidence: str | None
+    explanation: str
+    previous: str | None = None
+    suggested: str | None = None  # Synthesist's suggestion at the time, if it made one
+
+    def summary(self) -> str:
+        level = self.confidence or "not assessed"
+        was = f" (was {self.previous})" if self.previous else ""
+        return f"F{self.number}: {level} confidence{was}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ModelOutcomeChanged(Event):
+    """An outcome node of the conceptual model added or removed."""
+
+    type: ClassVar[str] = "model.outcome_changed"
+    outcome_id: int
+    name: str
+    added: bool
+    description: str = ""
+
+    def summary(self) -> str:
+        return f"model outcome {self.name!r} {'added' if self.added else 'removed'}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ModelLinkChanged(Event):
+    """A link of the conceptual model added or removed."""
+
+    type: ClassVar[str] = "model.link_changed"
+    link_id: int
+    source: str
+    target: str
+    relation: str
+    added: bool
+    label: str = ""
+
+    def summary(self) -> str:
+        verb = "added" if self.added else "removed"
+        return f"model link {self.link_id} {verb}: {self.source} {self.relation} {self.target}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ModelLoaded(Event):
+    """The conceptual model replaced by a model file's."""
+
+    type: ClassVar[str] = "model.loaded"
+    file: str
+    sha256: str
+    outcomes: int
+    links: int
+    replaced_links: int
+
+    def summary(self) -> str:
+        return f"model loaded from {self.file}: {self.outcomes} outcomes, {self.links} links"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class RefiQdaImported(Event):
+    """A REFI-QDA codebook (.qdc) or project (.qdpx) imported: what it added (what the project had
+    already is reused, not repeated)."""
+
+    type: ClassVar[str] = "synthesis.refi_qda_imported"
+    file: str
+    sha256: str
+    format: str  # "qdc" or "qdpx"
+    themes: list[str]
+    codes: list[str]
+    documents: list[int]
+    codings: list[int]
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.file}: {len(self.themes)} themes, {len(self.codes)} codes, "
+            f"{len(self.documents)} documents, {len(self.codings)} codings added"
+        )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class UserAdded(Event):
+    """An account for the web app (users belong to the database; the event goes to the project the
+    command ran in)."""
+
+    type: ClassVar[str] = "users.added"
+    user: str
+
+    def summary(self) -> str:
+        return f"added user {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PasswordChanged(Event):
+    type: ClassVar[str] = "users.password_changed"
+    user: str
+
+    def summary(self) -> str:
+        return f"changed the password of {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberAdded(Event):
+    """A user given a role in the project (or a new role: ``previous`` is the old one)."""
+
+    type: ClassVar[str] = "members.added"
+    user: str
+    role: str
+    previous: str | None = None
+
+    def summary(self) -> str:
+        changed = f" (was {self.previous})" if self.previous else ""
+        return f"{self.user} is a {self.role}{changed}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberRemoved(Event):
+    type: ClassVar[str] = "members.removed"
+    user: str
+    role: str
+
+    def summary(self) -> str:
+        return f"removed {self.user} ({self.role}) from the project"
