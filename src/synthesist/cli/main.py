@@ -28,6 +28,8 @@ from synthesist.cli import (
     screening,
     screening_seeds,  # noqa: F401  (registers `screen seed` on `screen`)
     screening_tools,  # noqa: F401  (registers import-decisions, stop-check and agreement on `screen`)
+    search,
+    search_runs,  # noqa: F401  (registers run, rerun, runs and citations on `search`)
     simulate,
     synthesis_outputs,  # noqa: F401  (registers synthesis matrix, evidence and sensitivity)
     themes,
@@ -85,6 +87,7 @@ app.add_typer(themes.app, name="theme")
 app.add_typer(themes.codebook_app, name="codebook")
 app.add_typer(synthesis_app, name="synthesis")
 app.add_typer(cerqual.app, name="cerqual")
+app.add_typer(search.app, name="search")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.members_app, name="members")
 web.register(app)

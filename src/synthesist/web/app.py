@@ -19,7 +19,17 @@ from fastapi.staticfiles import StaticFiles
 from synthesist.errors import UserError
 from synthesist.web.auth import LoginRequired
 from synthesist.web.render import render
-from synthesist.web.routes import accounts, projects, screening
+from synthesist.web.routes import (
+    accounts,
+    appraisal,
+    coding,
+    dedup,
+    extraction,
+    imports,
+    outputs,
+    projects,
+    screening,
+)
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace
 
@@ -44,7 +54,8 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(accounts.router)
     app.include_router(projects.router)
-    app.include_router(screening.router)
+    for module in (screening, imports, dedup, extraction, appraisal, coding, outputs):
+        app.include_router(module.router)
     app.add_exception_handler(UserError, _user_error)
     app.middleware("http")(_security_headers)
     return app
