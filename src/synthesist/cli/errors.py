@@ -32,6 +32,12 @@ class ErrorMappingGroup(TyperGroup):
             if error.hint:
                 _stderr.print(escape(error.hint))
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # the reader went away (`synthesist ... | head`): not an error of ours or the user's.
+            # Point stdout at /dev/null so Python's own flush at exit does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             _stderr.print("Interrupted; nothing of the interrupted step was saved.")
             raise typer.Exit(130) from None
