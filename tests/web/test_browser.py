@@ -62,6 +62,38 @@ UNLABELLED_JS = """() => Array.from(document.querySelectorAll(
   return !(labelled || aria || by);
 }).map((el) => el.outerHTML)"""
 
+# WCAG 2.2 contrast (1.4.3): every element with visible text of its own, its colour against the first
+# opaque background behind it (walking up the tree), at least 4.5:1, or 3:1 for large text. Marks and
+# buttons count: they carry meaning.
+CONTRAST_JS = """() => {
+  const rgba = (text) => (text.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const background = (el) => {
+    for (let at = el; at; at = at.parentElement) {
+      const c = rgba(getComputedStyle(at).backgroundColor);
+      if (c.length < 4 || c[3] > 0.99) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const failures = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!own || style.visibility === 'hidden' || style.display === 'none' || el.closest('.sr-only')) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const fg = lum(rgba(style.color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) failures.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+
 FOCUS_JS = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
@@ -135,8 +167,11 @@ def _shot(site: Site, page: sync_api.Page, step: str) -> None:
 
 
 def _assert_labelled(page: sync_api.Page) -> None:
+    """Every form field has an accessible name, and all text meets WCAG's contrast minimum."""
     unlabelled = page.evaluate(UNLABELLED_JS)
     assert unlabelled == [], f"inputs without an accessible label on {page.url}: {unlabelled}"
+    low = page.evaluate(CONTRAST_JS)
+    assert low == [], f"text below WCAG contrast on {page.url}: {low}"
 
 
 def _login(browser: sync_api.Browser, site: Site, name: str, step: str) -> sync_api.Page:
