@@ -1,9 +1,262 @@
-"""(being written)"""
+"""Duplicate review: run deduplication, decide the possible duplicates side by side, look at a merged
+group, undo it or choose the record it keeps.
+
+A pair is shown as two columns of fields; the fields that differ say so in words, and inside them the
+words that differ are in ``<mark>`` with a visually hidden note, so neither colour nor sight is
+needed to find them. The decision buttons declare the keys ``s`` (same study record) and ``d``
+(different records) for the site's ``keys.js``; without the script they are ordinary buttons.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
+
+from synthesist.dedup.model import PairStatus, StoredPair
+from synthesist.errors import NotFound, UserError
+from synthesist.records.model import Record
+from synthesist.records.stored import StoredRecord
+from synthesist.services.dedup import DedupRunResult, run_dedup
+from synthesist.services.dedup_review import (
+    decide_pair,
+    differing_fields,
+    list_groups,
+    list_pairs,
+    review_queue,
+    set_group_primary,
+    show_group,
+    undo_group,
+)
+from synthesist.services.records import get_record, project_status
+from synthesist.web.auth import Member, Owner, Reviewer
+from synthesist.web.routes.projects import page
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/p/{key}")
+
+# The fields a reviewer compares, in reading order, with the words the page uses for them.
+FIELDS = {
+    "title": "Title",
+    "authors": "Authors",
+    "year": "Year",
+    "journal": "Journal",
+    "volume": "Volume",
+    "issue": "Issue",
+    "pages": "Pages",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "issn": "ISSN",
+    "publication_type": "Publication type",
+    "language": "Language",
+    "abstract": "Abstract",
+}
+DECISIONS = {"same": "confirm", "different": "reject"}
+_TOKENS = re.compile(r"\w+|[^\w\s]+|\s+")
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One field of the records compared, each value as markup with its differing words marked."""
+
+    name: str
+    label: str
+    values: tuple[Markup, ...]
+    differs: bool
+
+
+def _value(record: Record, name: str) -> str:
+    value: Any = getattr(record, name)
+    if name == "authors":
+        return "; ".join(author.display for author in value)
+    return "" if value is None else str(value)
+
+
+def _marked(words: str, note: str) -> str:
+    if not words.strip():
+        return str(escape(words))
+    return f'<mark class="diff">{escape(words)}<span class="sr-only"> ({note})</span></mark>'
+
+
+def word_diff(left: str, right: str) -> tuple[Markup, Markup]:
+    """Both texts escaped, the words that differ between them in ``<mark>`` (word-level: a typo
+    marks the whole word it is in)."""
+    a, b = _TOKENS.findall(left), _TOKENS.findall(right)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out_a: list[str] = []
+    out_b: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        left_part, right_part = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal":
+            out_a.append(str(escape(left_part)))
+            out_b.append(str(escape(right_part)))
+        elif tag == "replace":
+            out_a.append(_marked(left_part, "differs"))
+            out_b.append(_marked(right_part, "differs"))
+        elif tag == "delete":
+            out_a.append(_marked(left_part, "only in this record"))
+        else:
+            out_b.append(_marked(right_part, "only in this record"))
+    return Markup("".join(out_a)), Markup("".join(out_b))
+
+
+def compare_rows(records: list[Record], differing: set[str] | None = None) -> list[FieldRow]:
+    """A row per field that any of ``records`` fills; with two records the differing words are
+    marked, with more (a group) the row only says that the values differ."""
+    rows: list[FieldRow] = []
+    for name, label in FIELDS.items():
+        texts = [_value(record, name) for record in records]
+        if not any(texts):
+            continue
+        differs = len(set(texts)) > 1 if differing is None else name in differing and len(set(texts)) > 1
+        if differs and len(texts) == 2:
+            values: tuple[Markup, ...] = word_diff(texts[0], texts[1])
+        else:
+            values = tuple(Markup(escape(text)) for text in texts)
+        rows.append(FieldRow(name, label, values, differs))
+    return rows
+
+
+def _find_pair(access: Member, pair_id: int) -> StoredPair:
+    for pair in list_pairs(access.workspace):
+        if pair.id == pair_id:
+            return pair
+    raise NotFound(f"there is no duplicate pair {pair_id}", hint="The review queue lists the open pairs.")
+
+
+def _pair_context(first: StoredRecord, second: StoredRecord, pair: StoredPair) -> dict[str, object]:
+    differing = set(differing_fields(first.record, second.record))
+    return {
+        "pair": pair,
+        "pending": pair.status is PairStatus.PENDING,
+        "first": first,
+        "second": second,
+        "rows": compare_rows([first.record, second.record], differing),
+    }
+
+
+def _duplicates_page(
+    request: Request, access: Member, *, pair_id: int | None = None, ran: DedupRunResult | None = None,
+    message: str | None = None,
+) -> HTMLResponse:  # fmt: skip
+    queue = review_queue(access.workspace)
+    context: dict[str, object] = {}
+    current = next((view for view in queue if view.pair.id == pair_id), None) if pair_id else None
+    if pair_id is not None and current is None:
+        pair = _find_pair(access, pair_id)  # decided already, or its records merged meanwhile
+        first, second = get_record(access.workspace, pair.first), get_record(access.workspace, pair.second)
+        context = _pair_context(first, second, pair)
+    elif current is not None or queue:
+        view = current or queue[0]
+        context = _pair_context(view.first, view.second, view.pair)
+    shown = context.get("pair")
+    position = next((n for n, view in enumerate(queue, start=1) if view.pair is shown), None)
+    later = [view for view in queue if view.pair is not shown]
+    return page(
+        request,
+        access,
+        "duplicates.html",
+        status=project_status(access.workspace),
+        queue_size=len(queue),
+        position=position,
+        decidable=position is not None,
+        next_pair=later[0].pair.id if later else None,
+        later=later[:50],
+        groups=list_groups(access.workspace),
+        ran=ran,
+        message=message,
+        can_decide=access.role.can_screen(),
+        can_run=access.role.can_manage(),
+        **context,
+    )
+
+
+@router.get("/duplicates", response_class=HTMLResponse)
+def duplicates_page(
+    request: Request,
+    access: Member,
+    decided: Annotated[int | None, Query()] = None,
+    outcome: Annotated[str, Query()] = "",
+    group: Annotated[int | None, Query()] = None,
+    undone: Annotated[int | None, Query()] = None,
+) -> Response:
+    message = None
+    if undone is not None:
+        message = (
+            f"Duplicate group {undone} undone: its records are distinct again and stay apart in later runs."
+        )
+    if decided is not None and outcome == "same":
+        message = f"Pair {decided}: the same study record, merged into duplicate group {group}."
+    elif decided is not None and outcome == "different":
+        message = f"Pair {decided}: different records; they stay apart in later runs."
+    return _duplicates_page(request, access, message=message)
+
+
+@router.get("/duplicates/pairs/{pair_id}", response_class=HTMLResponse)
+def pair_page(request: Request, access: Member, pair_id: int) -> Response:
+    return _duplicates_page(request, access, pair_id=pair_id)
+
+
+@router.post("/duplicates/pairs/{pair_id}")
+def decide(
+    access: Reviewer,
+    pair_id: int,
+    decision: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """``decision``: ``same`` (key s) merges the two records' groups, ``different`` (key d) keeps
+    them apart for good."""
+    if decision not in DECISIONS:
+        raise UserError(f"{decision!r} is not a decision", hint="Choose “same” or “different”.")
+    group_id = decide_pair(
+        access.workspace, pair_id, "confirm" if decision == "same" else "reject", note=note.strip() or None
+    )
+    target = f"/p/{access.workspace.project.key}/duplicates?decided={pair_id}&outcome={decision}"
+    if group_id is not None:
+        target += f"&group={group_id}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/duplicates/run", response_class=HTMLResponse)
+def run(request: Request, access: Owner, scope: Annotated[str, Form()] = "new") -> Response:
+    result = run_dedup(access.workspace, scope="all" if scope == "all" else "new")
+    return _duplicates_page(request, access, ran=result)
+
+
+@router.get("/duplicates/groups/{group_id}", response_class=HTMLResponse)
+def group_page(request: Request, access: Member, group_id: int) -> Response:
+    view = show_group(access.workspace, group_id)
+    members = [view.records[record_id] for record_id in view.group.member_ids]
+    return page(
+        request,
+        access,
+        "duplicates_group.html",
+        view=view,
+        members=members,
+        rows=compare_rows([stored.record for stored in members]),
+        filled=[(FIELDS.get(name, name), filled) for name, filled in view.group.filled.items()],
+        can_undo=access.role.can_manage(),
+        can_choose=access.role.can_screen(),
+    )
+
+
+@router.post("/duplicates/groups/{group_id}/primary")
+def choose_primary(access: Reviewer, group_id: int, record_id: Annotated[int, Form()]) -> Response:
+    set_group_primary(access.workspace, group_id, record_id)
+    return RedirectResponse(
+        f"/p/{access.workspace.project.key}/duplicates/groups/{group_id}", status_code=303
+    )
+
+
+@router.post("/duplicates/groups/{group_id}/undo")
+def undo(access: Owner, group_id: int, note: Annotated[str, Form()] = "") -> Response:
+    group = undo_group(access.workspace, group_id, note=note.strip() or None)
+    return RedirectResponse(
+        f"/p/{access.workspace.project.key}/duplicates?undone={group.id}", status_code=303
+    )
