@@ -88,7 +88,10 @@ async def _member(key: str, request: Request, session: Session) -> Access:
 
 def _reviewer(access: Annotated[Access, Depends(_member)]) -> Access:
     if not access.role.can_screen():
-        raise Forbidden(f"a {access.role.value} cannot screen in this project")
+        raise Forbidden(
+            f"a {access.role.value} can only read this project",
+            hint="An owner can give you the reviewer role: synthesist members add PROJECT USER --role reviewer.",
+        )
     return access
 
 
