@@ -12,6 +12,7 @@ from synthesist.services.extraction import (
     complete_study,
     extraction_status,
     included_extractions,
+    save_values,
     set_value,
     studies_to_extract,
     study_form,
@@ -270,3 +271,18 @@ def test_reviewers_listed_in_the_protocol_are_the_only_ones(
 def test_checking_is_for_the_single_verified_mode(studies: Workspace) -> None:
     with pytest.raises(UserError, match='checking an extraction is for extraction mode "single-verified"'):
         verify_study(studies, "Cooper 2008")
+
+
+def test_a_form_saved_at_once_is_written_whole_or_not_at_all(studies: Workspace) -> None:
+    with studies.unit_of_work(write=False) as uow:
+        events = len(uow.events.list())
+    with pytest.raises(UserError, match="cannot be marked complete"):
+        save_values(studies, "Matthias 2010", {"country": "Sweden"}, complete=True)
+    with pytest.raises(UserError):
+        save_values(studies, "Matthias 2010", {"country": "Sweden", "no_such_field": "x"})
+    with studies.unit_of_work(write=False) as uow:
+        assert len(uow.events.list()) == events, "nothing of a refused form is written"
+    after, changed = save_values(studies, "Matthias 2010", REQUIRED, complete=True)
+    assert sorted(changed) == sorted(REQUIRED)
+    assert after.extraction.status is ExtractionStatus.COMPLETE
+    assert save_values(studies, "Matthias 2010", REQUIRED)[1] == []  # the same values again: no change

@@ -12,7 +12,14 @@ from synthesist.appraisal.model import AnswerKind, QuestionStatus, StudyStatus
 from synthesist.errors import InvalidRecordError, InvalidTransition, NotFound, ProtocolError, UserError
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.appraisal import answer_question, choose_category, resolve_question, verify_study
+from synthesist.services.appraisal import (
+    GivenAnswer,
+    answer_question,
+    answer_questions,
+    choose_category,
+    resolve_question,
+    verify_study,
+)
 from synthesist.services.appraisal_import import import_answers
 from synthesist.services.appraisal_views import (
     appraisal_agreement,
@@ -357,3 +364,15 @@ def test_included_studies_export_carries_each_rating(open_project: Opener) -> No
     export_included_studies(ws, out)
     rows = {row["study"]: row["appraisal_rating"] for row in csv.DictReader(io.StringIO(out.getvalue()))}
     assert rows == {"Cooper 2001": "High", "Cooper 2002": "Medium", "Cooper 2003": ""}
+
+
+def test_a_checklist_saved_at_once_is_written_whole_or_not_at_all(open_project: Opener) -> None:
+    ws = open_project('[appraisal]\ntool = "casp-qualitative"\n')
+    before = counts(ws)
+    given = [GivenAnswer("1", "yes"), GivenAnswer("2", "no", comment="small"), GivenAnswer("11", "yes")]
+    with pytest.raises(UserError, match="has no question '11'"):
+        answer_questions(ws, "Cooper 2001", given, reviewer="alice")
+    assert counts(ws) == before  # the two good answers were not kept either
+    results = answer_questions(ws, "Cooper 2001", given[:2], reviewer="alice")
+    assert [r.answer.id for r in results] == ["yes", "no"]
+    assert counts(ws)[0] == before[0] + 2

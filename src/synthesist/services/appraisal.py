@@ -32,8 +32,10 @@ from synthesist.workspace import Workspace
 __all__ = [
     "AnswerResult",
     "CategoryResult",
+    "GivenAnswer",
     "answer_in",
     "answer_question",
+    "answer_questions",
     "choose_category",
     "resolve_question",
     "verify_study",
@@ -83,6 +85,44 @@ def answer_question(
         )
         uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """One question's answer as a form gives it (for :func:`answer_questions`)."""
+
+    question: str
+    answer: str
+    comment: str | None = None
+    quote: str | None = None
+    page: int | None = None
+
+
+def answer_questions(
+    workspace: Workspace, study: str, answers: Sequence[GivenAnswer], *, reviewer: str
+) -> list[AnswerResult]:
+    """Record several answers of one reviewer to a study's checklist in one transaction: a checklist
+    saved from the web app is written whole, or not at all when one answer is refused."""
+    setup = appraisal_setup(workspace)
+    view = resolve_study(list_studies(workspace, included_only=True), study)
+    with workspace.unit_of_work() as uow:
+        results = [
+            answer_in(
+                uow,
+                workspace,
+                setup,
+                view,
+                given.question,
+                given.answer,
+                reviewer=reviewer,
+                comment=given.comment,
+                quote=given.quote,
+                page=given.page,
+            )
+            for given in answers
+        ]
+        uow.commit()
+    return results
 
 
 def answer_in(

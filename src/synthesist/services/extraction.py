@@ -15,7 +15,7 @@ shows a reviewer the other's values before both extractions are complete.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from synthesist.errors import InvalidTransition, UserError
@@ -45,6 +45,7 @@ __all__ = [
     "included_extractions",
     "load_extractions",
     "redact_blind_extraction",
+    "save_values",
     "set_value",
     "studies_to_extract",
     "study_form",
@@ -245,19 +246,69 @@ def complete_study(workspace: Workspace, study: str) -> tuple[IncludedStudy, boo
         if reviewer in before.extraction.completed_by(Role.EXTRACTOR):
             return before, False
         may_extract(before, reviewer)
-        missing = before.extraction.missing_required(reviewer)
-        if missing:
-            listed = ", ".join(f"{field.display_label} ({field.name})" for field in missing)
-            raise UserError(
-                f"study {before.label!r} cannot be marked complete: required fields have no value: {listed}",
-                hint=f"Fill them in, e.g. synthesist extract set {before.ref} {missing[0].name} VALUE",
-            )
-        sid = stored_id(before)
-        uow.extraction.complete(sid, reviewer, Role.EXTRACTOR)
-        uow.events.append(ExtractionCompleted(sid, before.label, reviewer, Role.EXTRACTOR.value), reviewer)
-        after = load_extractions(uow, settings, [before.view])[0]
+        after = _complete_in(uow, settings, before, reviewer)
         uow.commit()
     return after, True
+
+
+def _complete_in(
+    uow: UnitOfWork, settings: ExtractionSection, before: IncludedStudy, reviewer: str
+) -> IncludedStudy:
+    missing = before.extraction.missing_required(reviewer)
+    if missing:
+        listed = ", ".join(f"{field.display_label} ({field.name})" for field in missing)
+        raise UserError(
+            f"study {before.label!r} cannot be marked complete: required fields have no value: {listed}",
+            hint=f"Fill them in, e.g. synthesist extract set {before.ref} {missing[0].name} VALUE",
+        )
+    sid = stored_id(before)
+    uow.extraction.complete(sid, reviewer, Role.EXTRACTOR)
+    uow.events.append(ExtractionCompleted(sid, before.label, reviewer, Role.EXTRACTOR.value), reviewer)
+    return load_extractions(uow, settings, [before.view])[0]
+
+
+def save_values(
+    workspace: Workspace, study: str, texts: Mapping[str, str], *, complete: bool = False
+) -> tuple[IncludedStudy, list[str]]:
+    """Set several fields of the acting reviewer's extraction (an empty text removes a value) and,
+    with ``complete``, mark it complete, all in one transaction: a form saved in the web app is
+    written whole or not at all. Every value is checked before anything is written. Returns the
+    study afterwards and the names of the fields that changed."""
+    settings = extraction_form(workspace)
+    view = resolve_study(list_studies(workspace, included_only=True), study)
+    fields = [find_field(settings, name) for name in texts]
+    values = {field.name: checked_value(view.study.label, field, texts[field.name]) for field in fields}
+    reviewer = workspace.actor
+    check_reviewer(settings, reviewer)
+    with workspace.unit_of_work() as uow:
+        before = stored_extraction(uow, workspace, settings, view)
+        may_extract(before, reviewer)
+        changes: list[tuple[str, str | None, str | None]] = []
+        for field in fields:
+            if settings.mode == "dual":
+                previous = before.extraction.own_value(reviewer, field.name)
+            else:
+                previous = before.extraction.latest_value(field.name)
+            if previous != values[field.name]:
+                changes.append((field.name, values[field.name], previous))
+        done = reviewer in before.extraction.completed_by(Role.EXTRACTOR)
+        if not changes and (done or not complete):  # nothing to write: a new study row rolls back too
+            return IncludedStudy(view, replace(before.extraction, study_id=view.study.id)), []
+        sid = stored_id(before)
+        if changes:
+            uow.extraction.set_values(
+                [(sid, name, reviewer, value) for name, value, _ in changes],
+                source=ValueSource.ENTERED,
+                shared=settings.mode != "dual",
+            )
+            for name, value, previous in changes:
+                event = ExtractionValueSet(sid, before.label, name, reviewer, value, previous)
+                uow.events.append(event, reviewer)
+        after = load_extractions(uow, settings, [before.view])[0]
+        if complete and not done:
+            after = _complete_in(uow, settings, after, reviewer)
+        uow.commit()
+    return after, [name for name, _, _ in changes]
 
 
 def stored_extraction(

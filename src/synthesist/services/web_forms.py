@@ -19,14 +19,13 @@ from synthesist.appraisal.model import StoredAnswer
 from synthesist.errors import UserError
 from synthesist.extraction.values import ValueProblem, parse_value
 from synthesist.review.extraction_settings import MULTI_CHOICE_SEPARATOR, ExtractionField
-from synthesist.services.appraisal import answer_question
+from synthesist.services.appraisal import GivenAnswer, answer_questions
 from synthesist.services.appraisal_setup import AppraisalSetup, AppraisedStudy
 from synthesist.services.extraction import (
     FieldEntry,
     IncludedStudy,
-    complete_study,
     may_extract,
-    set_value,
+    save_values,
 )
 from synthesist.workspace import Workspace
 
@@ -102,22 +101,20 @@ def save_extraction(
     *,
     complete: bool,
 ) -> int:
-    """Write the fields whose value changed (each through ``set_value``, which checks the reviewer
-    may), then mark the study complete if asked. The form was checked whole first, so a value that
-    does not fit never leaves the others half written. Returns how many values changed."""
+    """Write the fields whose value changed and, if asked, mark the study complete, in one
+    transaction (``save_values``). The form was checked whole first, so the user sees every mistake
+    at once. Returns how many values changed."""
     if not checked.ok:
         raise UserError("the form has mistakes; nothing was saved")
-    changed = 0
+    texts: dict[str, str] = {}
     for entry in entries:
         name = entry.field.name
         if name not in checked.values or checked.values[name] == entry.value:
             # unchanged; a value still the record's own stays derived, so a corrected record shows
             continue
-        result = set_value(workspace, study, name, checked.texts.get(name, ""))
-        changed += result.changed
-    if complete:
-        complete_study(workspace, study)
-    return changed
+        texts[name] = checked.texts.get(name, "")
+    _, changed = save_values(workspace, study, texts, complete=complete)
+    return len(changed)
 
 
 def count_parts(stored: str | None) -> dict[str, str]:
@@ -205,26 +202,20 @@ def save_answers(
     reviewer: str,
 ) -> int:
     """Record the answers that are new or changed (an unchanged answer is not given twice: each one
-    is kept in the history). Returns how many were recorded."""
+    is kept in the history), all in one transaction. Returns how many were recorded."""
     if not checked.ok:
         raise UserError("the form has mistakes; nothing was saved")
-    recorded = 0
-    for question, given in checked.inputs.items():
+    given: list[GivenAnswer] = []
+    for question, entered in checked.inputs.items():
         page = checked.pages.get(question)
-        if not given.answer or _same(own_latest.get(question), given, page):
+        if not entered.answer or _same(own_latest.get(question), entered, page):
             continue
-        answer_question(
-            workspace,
-            study,
-            question,
-            given.answer,
-            reviewer=reviewer,
-            comment=given.comment or None,
-            quote=given.quote or None,
-            page=page,
+        given.append(
+            GivenAnswer(question, entered.answer, entered.comment or None, entered.quote or None, page)
         )
-        recorded += 1
-    return recorded
+    if given:
+        answer_questions(workspace, study, given, reviewer=reviewer)
+    return len(given)
 
 
 def rating_explanation(setup: AppraisalSetup, study: AppraisedStudy) -> str | None:
