@@ -41,6 +41,7 @@ from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.review.accounts import Membership, UserAccount, WebSession
 from synthesist.screening.model import NewDecision, ScreeningDecision, SeedStudy, Stage
+from synthesist.search.runs import NewSearchRun, RunStatus, SearchRun
 from synthesist.synthesis.cerqual import Component, Concern, Confidence, Finding
 from synthesist.synthesis.concept_model import Link as ModelLink
 from synthesist.synthesis.concept_model import NodeRef
@@ -71,6 +72,7 @@ __all__ = [
     "FulltextRepository",
     "RecordRepository",
     "ScreeningRepository",
+    "SearchRunRepository",
     "SynthesisRepository",
     "UnitOfWork",
     "UserRepository",
@@ -423,6 +425,19 @@ class UserRepository(Protocol):
     def clear_failures(self, name: str, address: str) -> None: ...
 
 
+class SearchRunRepository(Protocol):
+    """Runs of strategies on live sources (``search run``, ``rerun``, ``citations``)."""
+
+    def add(self, run: NewSearchRun) -> int: ...
+    def get(self, run_id: int) -> SearchRun: ...
+    def list(self) -> builtins.list[SearchRun]: ...
+    def page_saved(
+        self, run_id: int, *, cursor: str | None, pages: int, fetched: int, total: int | None
+    ) -> None: ...
+    def set_status(self, run_id: int, status: RunStatus, *, message: str | None = None) -> None: ...
+    def complete(self, run_id: int, *, batch_id: int | None, imported: int, already_present: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """A transaction: everything done through its repositories commits or rolls back together."""
 
@@ -450,6 +465,8 @@ class UnitOfWork(Protocol):
     def concept_model(self) -> ConceptModelRepository: ...
     @property
     def users(self) -> UserRepository: ...
+    @property
+    def search_runs(self) -> SearchRunRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -70,6 +70,8 @@ __all__ = [
     "ScreeningSeedAdded",
     "ScreeningSeedRemoved",
     "ScreeningStopRecorded",
+    "SearchRunCompleted",
+    "SearchRunInterrupted",
     "StudyGrouped",
     "StudyUngrouped",
     "SuggestionDecided",
@@ -485,6 +487,7 @@ from synthesist.events.cerqual import (  # noqa: E402
     RefiQdaImported,
     UserAdded,
 )
+from synthesist.events.search import SearchRunCompleted, SearchRunInterrupted  # noqa: E402
 from synthesist.events.synthesis import (  # noqa: E402
     CodeAssigned,
     CodebookLoaded,

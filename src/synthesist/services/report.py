@@ -210,12 +210,21 @@ def _front(workspace: Workspace, report: Report) -> list[Section]:
 def _search_strategies(facts: MethodsFacts) -> Section:
     section = Section("appendix-search", "Search strategies")
     # review.toml's [search] databases carry no strategy, so the strategy is the one stored with each
-    # import batch (import --query-file): the search as it was actually run.
+    # import batch (import --query-file): the search as it was actually run. A live search
+    # (`synthesist search run`) stores its query as sent to the source, and its event the hits the
+    # source reported (PRISMA-S: the strategy exactly as run, its date and hits).
+    runs = [event.payload for event in facts.of("search.run_completed")]
+    searches = {run["batch_id"]: run for run in runs if run["kind"] == "search" and run["batch_id"]}
+    updates = {run["batch_id"] for run in runs if run["kind"] == "update" and run["batch_id"]}
     rows = []
     for batch in facts.batches:
-        if batch.other_method is not None:
+        if batch.other_method is not None or batch.id in updates:
             continue
         when = batch.searched_on.isoformat() if batch.searched_on else "not recorded"
+        run = searches.get(batch.id)
+        if run is not None:
+            rows.append((batch.source, when, run["query"].strip(), _run_hits(run)))
+            continue
         if batch.query:
             lines = [line for line in batch.query.strip().splitlines() if line.strip()]
             # number the lines as Table S1 does, unless the strategy as run numbers them already
@@ -226,20 +235,63 @@ def _search_strategies(facts: MethodsFacts) -> Section:
         else:
             strategy = "not recorded (give it with synthesist import --query-file)"
         rows.append((batch.source, when, strategy, str(batch.record_count)))
+    # a live search that found nothing imported no batch, but was run all the same
+    for run in runs:
+        if run["kind"] == "search" and not run["batch_id"]:
+            rows.append((run["source"], run["searched_on"], run["query"].strip(), _run_hits(run)))
     if not rows:
-        return section.add(Paragraph("No database search results have been imported.", "missing"))
-    section.add(
-        Table(
-            ("Database", "Date searched", "Search strategy", "Hits"),
-            tuple(rows),
-            "Table S1. Search strategy of each database, as run",
-            ("One row per file of search results imported.",),
-            "table-search",
+        section.add(Paragraph("No database search results have been imported.", "missing"))
+    else:
+        notes = ["One row per file of search results imported."]
+        if searches or any(run["kind"] == "search" for run in runs):
+            notes.append(
+                "A search run by Synthesist on a free source is one row, with its query exactly as "
+                "sent to the source and the hits the source reported."
+            )
+        section.add(
+            Table(
+                ("Database", "Date searched", "Search strategy", "Hits"),
+                tuple(rows),
+                "Table S1. Search strategy of each database, as run",
+                tuple(notes),
+                "table-search",
+            )
         )
-    )
-    if all(row[2].startswith("not recorded") for row in rows):
-        section.add(Paragraph("The search strategies were not stored with the imports.", "missing"))
+        if all(row[2].startswith("not recorded") for row in rows):
+            section.add(Paragraph("The search strategies were not stored with the imports.", "missing"))
+    living = [run for run in runs if run["kind"] == "update"]
+    if living:
+        section.add(
+            Table(
+                ("Date", "Source", "Strategy", "Added since", "Hits", "Already in the review", "New records"),
+                tuple(
+                    (
+                        run["searched_on"],
+                        run["source"],
+                        run["strategy"],
+                        run.get("since") or "",
+                        "" if run["total"] is None else str(run["total"]),
+                        str(run["already_present"]),
+                        str(run["imported"]),
+                    )
+                    for run in living
+                ),
+                "Table S2. Updates of the searches (living review)",
+                (
+                    "Each update ran the search again for the records the source added since the previous "
+                    "run; only records not already in the review were imported and screened.",
+                ),
+                "table-search-updates",
+            )
+        )
     return section
+
+
+def _run_hits(run: dict[str, object]) -> str:
+    total, imported = run["total"], run["imported"]
+    if total is None:
+        return str(imported)
+    return str(total) if total == imported else f"{total} ({imported} imported)"
 
 
 def render_report(report: Report, format_name: str) -> bytes:

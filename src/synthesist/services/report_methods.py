@@ -131,6 +131,8 @@ def _search(facts: MethodsFacts) -> Section:
                 "no records from them were imported."
             )
         )
+    for paragraph in _live_searches(facts):
+        section.add(paragraph)
     limits = []
     if search.date_from is not None or search.date_to is not None:
         start = str(search.date_from) if search.date_from is not None else "the start of each database"
@@ -146,6 +148,49 @@ def _search(facts: MethodsFacts) -> Section:
         )
     )
     return section
+
+
+def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
+    """Searches run by Synthesist on free sources, their living updates and citation searching
+    (PRISMA-S: interfaces, dates, and how the searches were updated)."""
+    runs = [event.payload for event in facts.of("search.run_completed")]
+    paragraphs = []
+    searched = sorted({run["source"] for run in runs if run["kind"] == "search"})
+    if searched:
+        paragraphs.append(
+            Paragraph(
+                f"{join_words(searched)} {'was' if len(searched) == 1 else 'were'} searched through "
+                f"{'its' if len(searched) == 1 else 'their'} public APIs with Synthesist, which stored "
+                "each query exactly as sent, the date and the number of hits the source reported "
+                "(appendix, Table S1)."
+            )
+        )
+    updates = [run for run in runs if run["kind"] == "update"]
+    if updates:
+        dates = sorted({run["searched_on"] for run in updates})
+        new = sum(int(run["imported"]) for run in updates)
+        paragraphs.append(
+            Paragraph(
+                f"The searches were updated {_plural(len(updates), 'time')} as a living review "
+                f"(on {join_words(dates)}), each time for the records the source had added since the "
+                f"previous run; {_plural(new, 'new record')} not already in the review "
+                f"{'was' if new == 1 else 'were'} imported and screened (appendix, Table S2)."
+            )
+        )
+    citing = [run for run in runs if run["kind"] in ("backward", "forward")]
+    if citing:
+        kinds = {"backward": "the reference lists of the included studies (backward citation searching)",
+                 "forward": "the works citing them (forward citation searching)"}  # fmt: skip
+        chosen = [kinds[kind] for kind in ("backward", "forward") if any(r["kind"] == kind for r in citing)]
+        dates = sorted({run["searched_on"] for run in citing})
+        paragraphs.append(
+            Paragraph(
+                f"We searched {join_words(chosen)} in OpenAlex on {join_words(dates)}; "
+                f"{_plural(sum(int(r['imported']) for r in citing), 'record')} not already in the "
+                "review were added."
+            )
+        )
+    return paragraphs
 
 
 def _criteria(protocol: Protocol) -> Section:

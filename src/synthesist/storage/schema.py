@@ -43,6 +43,7 @@ __all__ = [
     "retrieval_failures",
     "screening_decisions",
     "screening_seeds",
+    "search_runs",
     "studies",
     "study_records",
     "themes",
@@ -732,4 +733,37 @@ login_failures = sa.Table(
     sa.Column("name", sa.String(200), nullable=False, index=True),
     sa.Column("address", sa.String(100), nullable=False),
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Live searches of free sources, living updates and citation searches (migration 0012). A run's
+# pages are kept in the project folder (search/runs/<id>/); the row keeps where the next page
+# starts, so an interrupted run resumes, and the batch its records were imported as once complete.
+search_runs = sa.Table(
+    "search_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id"), nullable=False, index=True),
+    sa.Column("strategy", sa.Text, nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("query_as_run", sa.Text, nullable=False),
+    sa.Column("since", sa.Date),
+    sa.Column("max_records", sa.Integer),
+    sa.Column("page_size", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("cursor", sa.Text),
+    sa.Column("pages", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer),
+    sa.Column("fetched", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("imported", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("already_present", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id")),
+    sa.Column("message", sa.Text),
+    sa.Column("started_by", sa.Text, nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("status IN ('running', 'interrupted', 'completed')", name="status"),
+    sa.CheckConstraint("kind IN ('search', 'update', 'backward', 'forward')", name="kind"),
+    sqlite_autoincrement=True,
 )

@@ -20,6 +20,7 @@ from synthesist.storage.extraction_repository import SqlExtractionRepository
 from synthesist.storage.fulltext_repository import SqlFulltextRepository
 from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
 from synthesist.storage.screening_repository import SqlScreeningRepository
+from synthesist.storage.search_repository import SqlSearchRunRepository
 from synthesist.storage.synthesis_repository import SqlSynthesisRepository
 from synthesist.storage.users_repository import SqlUserRepository
 
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     cerqual: SqlCerqualRepository
     concept_model: SqlConceptModelRepository
     users: SqlUserRepository
+    search_runs: SqlSearchRunRepository
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.cerqual = SqlCerqualRepository(connection, self._project_id)
         self.concept_model = SqlConceptModelRepository(connection, self._project_id)
         self.users = SqlUserRepository(connection, self._project_id)
+        self.search_runs = SqlSearchRunRepository(connection, self._project_id)
         return self
 
     def __exit__(
