@@ -150,6 +150,9 @@ class SearchSection(_Section):
     date_to: YearOrDate = None
     languages: list[Text] = Field(default_factory=list)
     other_methods: list[Text] = Field(default_factory=list)
+    # [[search.strategies]]: search strategies kept in review.toml rather than search/NAME.toml; the
+    # tables are read (and their mistakes reported by line) by synthesist.search.strategy_file
+    strategies: list[dict[str, Any]] = Field(default_factory=list)
 
     @field_validator("date_to")
     @classmethod

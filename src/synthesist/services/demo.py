@@ -21,6 +21,7 @@ from synthesist.demo import data_text, illustrative_notes, load_data
 from synthesist.demo.records import DUPLICATES, Publication, Role, SearchExport, search_exports
 from synthesist.errors import UserError
 from synthesist.screening.model import NewDecision, RecordState, Stage, Vote
+from synthesist.search.strategy_file import SEARCH_FOLDER
 from synthesist.services.appraisal import answer_in, verify_study
 from synthesist.services.appraisal_setup import appraisal_setup
 from synthesist.services.dedup import run_dedup
@@ -122,6 +123,12 @@ def _prepare(folder: Path, force: bool) -> None:
 def _import_exports(workspace: Workspace, folder: Path, studies: list[dict[str, Any]]) -> list[SearchExport]:
     """Write each database's and other method's export to exports/ and import it, as a team would."""
     exports = search_exports(studies)
+    # The strategy itself, as concept blocks: `synthesist search translate back_pain --all` in the demo
+    # project prints it for every database.
+    (folder / SEARCH_FOLDER).mkdir(exist_ok=True)
+    (folder / SEARCH_FOLDER / "back_pain.toml").write_text(
+        data_text("search/back_pain.toml"), encoding="utf-8"
+    )
     directory = folder / "exports"
     directory.mkdir()
     searched = {db.name: db.searched_on for db in workspace.project.protocol.search.databases}
