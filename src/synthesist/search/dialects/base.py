@@ -120,8 +120,6 @@ class Notes:
     items: list[Note] = field(default_factory=list)
     line: int | None = None
     expression: bool = False  # rendering one expression (no numbered lines), e.g. the query
-    # headings of vocabularies the target does not use, by vocabulary: one note each at the end
-    skipped: dict[Vocabulary, list[str]] = field(default_factory=dict)
 
     def add(self, message: str) -> None:
         note = Note(self.line, message)
@@ -215,25 +213,34 @@ class Dialect(ABC):
         return text
 
     # -- rendering ----------------------------------------------------------------------------------
-    def vocabulary_note(self, vocabulary: Vocabulary, labels: list[str]) -> str:
-        uses = ", ".join(sorted(_VOCABULARY_NAMES[v] for v in self.vocabularies)) or "no subject headings"
-        shown = "; ".join(labels)
-        return (
-            f"{_VOCABULARY_NAMES[vocabulary]} headings left out ({shown}): {self.title} uses {uses}; "
-            "each block still searches its free text"
-        )
-
     def _heading(self, heading: Heading, notes: Notes) -> str | None:
         if heading.vocabulary not in self.vocabularies:
-            notes.skipped.setdefault(heading.vocabulary, []).append(heading.label)
-            return None
+            return None  # the strategy may carry every database's thesaurus; see _vocabulary_notes
         return self.heading_text(heading, notes)
 
-    def _vocabulary_notes(self, notes: Notes) -> None:
+    def _vocabulary_notes(self, strategy: Strategy, notes: Notes) -> None:
+        """A strategy usually carries headings for several thesauri, and each target uses its own:
+        leaving the others out is the point, not worth a note. Noted is what loses recall: a block
+        with headings but none in this target's thesaurus, or a target without one."""
         notes.line = None
-        for vocabulary in Vocabulary:
-            if vocabulary in notes.skipped:
-                notes.add(self.vocabulary_note(vocabulary, notes.skipped[vocabulary]))
+        with_headings = [b for b in strategy.blocks if any(isinstance(i, Heading) for i in b.items)]
+        if not with_headings:
+            return
+        if not self.vocabularies:
+            notes.add(
+                f"{self.title} has no subject headings: the strategy's headings are left out and each "
+                "block searches its free text"
+            )
+            return
+        wanted = " or ".join(sorted(_VOCABULARY_NAMES[v] for v in self.vocabularies))
+        for block in with_headings:
+            given = {i.vocabulary for i in block.items if isinstance(i, Heading)}
+            if given.isdisjoint(self.vocabularies):
+                others = ", ".join(sorted(_VOCABULARY_NAMES[v] for v in given))
+                notes.add(
+                    f"block {block.title!r} has no {wanted} headings (only {others}): it searches its "
+                    f"free text only in {self.title}; add {wanted} headings to the strategy for recall"
+                )
 
     def _segment(self, items: list[Item], notes: Notes) -> str | None:
         parts: list[str] = []
@@ -295,7 +302,7 @@ class Dialect(ABC):
     def render(self, strategy: Strategy) -> Translation:
         notes = Notes()
         lines = self._numbered(strategy, notes) if self.numbered else [self._expression(strategy, notes)]
-        self._vocabulary_notes(notes)
+        self._vocabulary_notes(strategy, notes)
         query = self._expression(strategy, Notes())
         return Translation(self.target, tuple(lines), tuple(notes.items), query)
 
