@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 
-.PHONY: demo test lint benchmarks benchmark-screening clean install install-test
+.PHONY: demo test lint benchmarks benchmark-screening benchmark-web clean install install-test
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bash scripts/ensure_venv_support.sh && $(PYTHON) -m venv $(VENV); }
@@ -50,6 +50,12 @@ benchmarks: install
 ## ../shared/benchmarks/screening (installs ASReview into benchmarks/.venv-asreview on first run)
 benchmark-screening: install
 	$(BIN)/python benchmarks/screening.py
+
+## benchmark-web: 20 reviewers screening at once through a real server, on SQLite and then PostgreSQL
+## (a fresh database on the local server, dropped afterwards); writes "Web app under load"
+benchmark-web: install
+	$(BIN)/python benchmarks/web_load.py --postgres-url postgresql://postgres@127.0.0.1:5432/postgres \
+		--update-docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis

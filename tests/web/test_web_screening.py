@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+import threading
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from synthesist.screening.model import Stage, StageStatus
-from synthesist.services.screening import overview
+from synthesist.screening.model import Stage, StageStatus, Vote
+from synthesist.services import screening_queue
+from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
+from synthesist.web.state import WebState
+from tests.helpers import ris_text
 from tests.web.conftest import Served, csrf_of
 
 
@@ -73,3 +80,104 @@ def test_two_reviewers_disagree_and_the_owner_resolves_the_conflict(served: Serv
     assert "aoife &amp; lukasz" in agreement
     log = olwen.get(f"/p/{key}/log").text
     assert "screening.decided" in log and "olwen" in log, "the consensus is logged in the owner's name"
+
+
+def test_progress_counts_every_reviewers_decisions_and_the_full_text_panel_is_full_text_only(
+    served: Served,
+) -> None:
+    """The progress line comes from the overview the queue read to choose the record (one read per
+    page): it must count a colleague's decisions made since the reviewer's last page."""
+    key = served.a.project.key
+    aoife, lukasz = served.client("aoife"), served.client("lukasz")
+    url = f"/p/{key}/screen/title-abstract"
+    first = aoife.get(url).text
+    assert re.search(r'<p id="progress">0 of 12 records decided', first)
+    assert "fulltext-panel" not in first and "/static/fulltext.css" not in first
+    for record_id in (1, 2):
+        _press(aoife, url, "i", record_id=record_id)
+        _press(lukasz, url, "i", record_id=record_id)
+    assert re.search(r'<p id="progress">2 of 12 records decided', aoife.get(url).text)
+    full_text = aoife.get(f"/p/{key}/screen/full-text").text
+    assert re.search(r'<p id="progress">0 of 2 records decided', full_text)
+    assert 'class="fulltext-panel"' in full_text and "No report is attached to this record yet." in full_text
+
+
+def test_reviewers_screening_at_the_same_time_each_decide_a_record_once(served: Served) -> None:
+    """Requests of two reviewers run in parallel threads (each queue has its own lock): every
+    decision the server acknowledged is stored once, and nobody is shown a record twice."""
+    key = served.a.project.key
+    url = f"/p/{key}/screen/title-abstract"
+    decided: dict[str, list[int]] = {"aoife": [], "lukasz": []}
+
+    def screen(name: str) -> None:
+        client = served.client(name)
+        page = client.get(url).text
+        for _ in range(5):
+            record_id = _current(page)
+            assert record_id is not None and record_id not in decided[name]
+            data = {"shortcut": "e", "record_id": record_id, "csrf_token": csrf_of(page), "skip": ""}
+            response = client.post(url, data=data)
+            assert response.status_code == 200, response.text
+            decided[name].append(record_id)
+            page = response.text
+
+    threads = [threading.Thread(target=screen, args=(name,)) for name in decided]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    view = overview(served.a)
+    for name, records in decided.items():
+        assert len(records) == 5
+        stored = [
+            d.record_id
+            for decisions in view.decisions.values()
+            for d in decisions
+            if d.reviewer == name and d.stage is Stage.TITLE_ABSTRACT and d.active
+        ]
+        assert sorted(stored) == sorted(records), f"{name}: each acknowledged decision stored once"
+
+
+def test_the_queues_overview_read_record_by_record_equals_a_full_read(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue reads again only the records whose decisions changed since its last read (the
+    log says which); after decisions, an undo, a consensus and an import, what it holds is what a
+    full read gives."""
+    reads: list[list[int] | None] = []
+    real = screening_queue.overview_in
+
+    def counted(uow: Any, workspace: Any, only: Any = None) -> Any:
+        reads.append(None if only is None else list(only))
+        return real(uow, workspace, only=only)
+
+    monkeypatch.setattr(screening_queue, "overview_in", counted)
+    state = WebState(projects={served.a.project.key: served.a})
+    ws, stage = served.a, Stage.TITLE_ABSTRACT
+
+    def same_as_a_full_read() -> None:
+        _, held = state.next_with_overview(ws, "aoife", stage, [])
+        fresh = overview(ws)
+        assert held.records == fresh.records
+        assert {k: [d.id for d in v] for k, v in held.decisions.items() if v} == {
+            k: [d.id for d in v] for k, v in fresh.decisions.items() if v
+        }
+
+    same_as_a_full_read()
+    decide(ws, 3, stage, Vote.INCLUDE, reviewer="lukasz")
+    decide(ws, 4, stage, Vote.EXCLUDE, reviewer="lukasz")
+    reads.clear()
+    same_as_a_full_read()
+    assert reads == [[3, 4]], "only the two records decided since are read again"
+    decide(ws, 3, stage, Vote.EXCLUDE, reviewer="aoife")  # a conflict
+    undo_decision(ws, reviewer="lukasz", stage=stage)
+    same_as_a_full_read()
+    resolve_conflict(ws, 3, stage, Vote.INCLUDE, participants=["aoife", "lukasz"])
+    same_as_a_full_read()
+    export = ws.project.root / "more.ris"
+    export.write_text(ris_text(2, start=100), encoding="utf-8")
+    import_files(ws, ImportRequest(paths=[export], source="Embase"))  # not a decision: a full read
+    reads.clear()
+    same_as_a_full_read()
+    assert reads == [None]
+    assert len(overview(ws).records) == 14

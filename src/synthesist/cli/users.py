@@ -98,6 +98,37 @@ def users_passwd(
     console.print(f"Changed the password of {name}.")
 
 
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user who may no longer log in.")],
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Stop a user from logging in to the web app: their open sessions end at once; their
+    memberships and decisions stay (undo with `synthesist users enable`).
+
+    Example: synthesist users disable aoife
+    """
+    with open_project(project, actor) as ws:
+        user = service.disable_user(ws, name)
+    console.print(f"Disabled {user.name}: they can no longer log in, and their open sessions have ended.")
+
+
+@users_app.command("enable")
+def users_enable(
+    name: Annotated[str, typer.Argument(help="The disabled user who may log in again.")],
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Let a disabled user log in again, with their old password.
+
+    Example: synthesist users enable aoife
+    """
+    with open_project(project, actor) as ws:
+        user = service.enable_user(ws, name)
+    console.print(f"Enabled {user.name}: they can log in again.")
+
+
 ProjectArgument = Annotated[Path, typer.Argument(help="The project folder (with review.toml).")]
 
 

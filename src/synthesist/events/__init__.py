@@ -78,6 +78,8 @@ __all__ = [
     "ThemeChanged",
     "ThemeCreated",
     "UserAdded",
+    "UserDisabled",
+    "UserEnabled",
     "decode_event",
     "event_type",
     "event_types",
@@ -461,6 +463,7 @@ class ScreeningStopRecorded(Event):
 
 
 # The events of the later steps live in their own modules (imported last: they subclass Event).
+from synthesist.events.accounts import UserDisabled, UserEnabled  # noqa: E402
 from synthesist.events.appraisal import (  # noqa: E402
     AppraisalAnswered,
     AppraisalCategoryChosen,

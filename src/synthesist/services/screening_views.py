@@ -154,6 +154,7 @@ def stop_check(
     confidence: float = 0.95,
     n_consecutive: int = 100,
     viewer: str | None = None,
+    view: ScreeningOverview | None = None,
 ) -> StopCheck:
     """What each stopping rule says about title/abstract screening so far. The screening order is
     the order of each record's first decision; a record counts as relevant when that decision let it
@@ -161,8 +162,9 @@ def stop_check(
 
     With ``viewer``, another reviewer's vote on a record still blind to the viewer (dual screening
     before the two votes are compared) is left out: the counts would otherwise tell the viewer how
-    many of those records their colleague let through."""
-    view = overview(workspace)
+    many of those records their colleague let through. ``view``: an overview the caller has just
+    read (the web page has its queue's), so that every record and decision is not read again."""
+    view = view if view is not None else overview(workspace)
     rules = stage_rules(workspace) if viewer is not None else None
     first: dict[int, ScreeningDecision] = {}
     for decisions in view.decisions.values():

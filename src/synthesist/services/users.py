@@ -14,7 +14,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from synthesist.errors import LoginFailed, NotFound, TooManyAttempts, UserError
-from synthesist.events import MemberAdded, MemberRemoved, PasswordChanged, UserAdded
+from synthesist.events import (
+    MemberAdded,
+    MemberRemoved,
+    PasswordChanged,
+    UserAdded,
+    UserDisabled,
+    UserEnabled,
+)
 from synthesist.review.accounts import Membership, Role, UserAccount
 from synthesist.workspace import Workspace
 
@@ -25,6 +32,8 @@ __all__ = [
     "add_member",
     "add_user",
     "authenticate",
+    "disable_user",
+    "enable_user",
     "list_users",
     "members",
     "parse_role",
@@ -85,6 +94,35 @@ def set_password(workspace: Workspace, name: str, password: str) -> None:
         uow.commit()
 
 
+def disable_user(workspace: Workspace, name: str) -> UserAccount:
+    """Stop a user from logging in: their open sessions end at once, their memberships and
+    decisions stay (``enable_user`` lets them in again with the same password)."""
+    return _set_disabled(workspace, name, disabled=True)
+
+
+def enable_user(workspace: Workspace, name: str) -> UserAccount:
+    """Let a disabled user log in again (with their old password)."""
+    return _set_disabled(workspace, name, disabled=False)
+
+
+def _set_disabled(workspace: Workspace, name: str, *, disabled: bool) -> UserAccount:
+    with workspace.unit_of_work() as uow:
+        user = uow.users.get(name)
+        if user.disabled == disabled:
+            state = "disabled" if disabled else "enabled"
+            raise UserError(
+                f"{name} is already {state}",
+                hint="`synthesist users list` shows who is disabled.",
+            )
+        uow.users.set_disabled(user.id, disabled)
+        if disabled:
+            uow.users.delete_sessions_of(user.id)
+        uow.events.append(UserDisabled(name) if disabled else UserEnabled(name), workspace.actor)
+        changed = uow.users.get(name)
+        uow.commit()
+    return changed
+
+
 def list_users(workspace: Workspace) -> list[UserAccount]:
     with workspace.unit_of_work(write=False) as uow:
         return uow.users.list()
@@ -127,8 +165,9 @@ def role_of(workspace: Workspace, name: str) -> Role | None:
 
 
 def authenticate(workspace: Workspace, name: str, password: str, *, address: str) -> UserAccount:
-    """The user, if the password is right; a refusal never says which of name and password was
-    wrong. After :data:`LOGIN_ATTEMPTS` failures for this name from this address within
+    """The user, if the password is right and the account not disabled; a refusal never says which
+    of name and password was wrong (a disabled account is named as such only with the right
+    password). After :data:`LOGIN_ATTEMPTS` failures for this name from this address within
     :data:`LOGIN_WINDOW`, every attempt is refused (even a right one) until the window has passed."""
     now = datetime.now(UTC)
     with workspace.unit_of_work() as uow:
@@ -136,7 +175,7 @@ def authenticate(workspace: Workspace, name: str, password: str, *, address: str
             raise TooManyAttempts("too many failed logins; try again in 15 minutes")
         user = uow.users.find(name)
         ok = False
-        if user is not None and not user.disabled:
+        if user is not None:
             try:
                 ok = _hasher.verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
@@ -144,9 +183,15 @@ def authenticate(workspace: Workspace, name: str, password: str, *, address: str
         else:
             # hash anyway so that a missing user takes as long as a wrong password
             _hasher.hash(password)
-        if not ok or user is None:
+        if not ok or user is None or user.disabled:
             uow.users.add_failure(name, address, now, forget_before=now - LOGIN_WINDOW)
             uow.commit()
+            if ok and user is not None and user.disabled:
+                # said only to whoever knows the password, so it reveals nothing to a guesser
+                raise LoginFailed(
+                    "this account is disabled; ask the project's owner to enable it again "
+                    "(synthesist users enable NAME)"
+                )
             raise LoginFailed("wrong user name or password")
         if _hasher.check_needs_rehash(user.password_hash):
             uow.users.set_password(user.id, _hasher.hash(password))

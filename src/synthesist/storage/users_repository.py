@@ -57,6 +57,11 @@ class SqlUserRepository:
             schema.users.update().where(schema.users.c.id == user_id).values(password_hash=password_hash)
         )
 
+    def set_disabled(self, user_id: int, disabled: bool) -> None:
+        self._connection.execute(
+            schema.users.update().where(schema.users.c.id == user_id).values(disabled=disabled)
+        )
+
     def list(self) -> builtins.list[UserAccount]:
         rows = self._connection.execute(sa.select(schema.users).order_by(schema.users.c.name)).mappings()
         return [_user(row) for row in rows]

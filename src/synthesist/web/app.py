@@ -25,6 +25,7 @@ from synthesist.web.routes import (
     coding,
     dedup,
     extraction,
+    fulltext,
     imports,
     outputs,
     projects,
@@ -54,7 +55,7 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(accounts.router)
     app.include_router(projects.router)
-    for module in (screening, imports, dedup, extraction, appraisal, coding, outputs):
+    for module in (screening, fulltext, imports, dedup, extraction, appraisal, coding, outputs):
         app.include_router(module.router)
     app.add_exception_handler(UserError, _user_error)
     app.middleware("http")(_security_headers)

@@ -90,7 +90,7 @@ def _reviewer(access: Annotated[Access, Depends(_member)]) -> Access:
     if not access.role.can_screen():
         raise Forbidden(
             f"a {access.role.value} can only read this project",
-            hint="An owner can give you the reviewer role: synthesist members add PROJECT USER --role reviewer.",
+            hint="An owner can make you a reviewer: synthesist members add PROJECT USER --role reviewer.",
         )
     return access
 

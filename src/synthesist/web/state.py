@@ -7,10 +7,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from synthesist.screening.model import Stage
+from synthesist.services.screening import ScreeningOverview, overview
 from synthesist.services.screening_queue import NextRecord, PrioritisedQueue
 from synthesist.workspace import Workspace
 
 __all__ = ["WebState"]
+
+_QueueKey = tuple[str, str, Stage]
 
 
 @dataclass
@@ -19,8 +22,12 @@ class WebState:
     secure_cookies: bool = False
     # One queue per project, reviewer and stage: building one computes every record's features
     # (the slow step), so it is built once and asked for each record, as the terminal session does.
-    _queues: dict[tuple[str, str, Stage], PrioritisedQueue] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _queues: dict[_QueueKey, PrioritisedQueue] = field(default_factory=dict)
+    # A lock per queue, because a queue's learner is not thread-safe and FastAPI runs requests in a
+    # thread pool; per queue, so that one reviewer's request never waits for another reviewer's
+    # queue (the web load benchmark showed twenty reviewers queueing behind one lock).
+    _queue_locks: dict[_QueueKey, threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # guards the two dicts only
 
     @property
     def accounts(self) -> Workspace:
@@ -30,11 +37,22 @@ class WebState:
     def next_record(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
     ) -> NextRecord | None:
-        """The reviewer's next record; the lock because a queue's learner is not thread-safe and
-        FastAPI runs requests in a thread pool."""
+        return self.next_with_overview(workspace, reviewer, stage, skip)[0]
+
+    def next_with_overview(
+        self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
+    ) -> tuple[NextRecord | None, ScreeningOverview]:
+        """The reviewer's next record and the screening overview it was chosen from (the page shows
+        progress from the same read)."""
         key = (workspace.project.key, reviewer, stage)
         with self._lock:
+            lock = self._queue_locks.setdefault(key, threading.Lock())
+        with lock:
             found = self._queues.get(key)
             if found is None:
-                found = self._queues[key] = PrioritisedQueue(workspace, reviewer, stage)
-            return found.next(skip=skip)
+                found = PrioritisedQueue(workspace, reviewer, stage)
+                with self._lock:
+                    self._queues[key] = found
+            item = found.next(skip=skip)
+            view = found.last_overview
+        return item, view if view is not None else overview(workspace)

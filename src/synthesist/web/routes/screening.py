@@ -2,7 +2,8 @@
 
 The decision form posts the letter of its shortcut as ``shortcut`` (``i``, ``e``, ``m``, ``u``,
 ``n``), whether the reviewer pressed the key or clicked the button, so one handler serves both and
-the page works without JavaScript.
+the page works without JavaScript. At full text, the record's report is shown beside the record and
+the form (``routes/fulltext.py`` serves it and takes uploads and "not retrieved" marks).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import NotFound, UserError
 from synthesist.screening.model import Stage, StageStatus, Vote
+from synthesist.services.fulltext import list_reports, not_retrieved_marks, report_text
 from synthesist.services.records import get_record
-from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
+from synthesist.services.screening import ScreeningOverview, decide, overview, resolve_conflict, undo_decision
 from synthesist.services.screening_views import stop_check, visible_decisions
 from synthesist.web.auth import Member, Owner, Reviewer, web_state
 from synthesist.web.render import highlight
@@ -42,14 +44,19 @@ def _skipped(text: str) -> list[int]:
 
 @router.get("/screen/{stage}", response_class=HTMLResponse)
 def screen_page(
-    request: Request, access: Reviewer, stage: str, skip: Annotated[str, Query()] = ""
+    request: Request,
+    access: Reviewer,
+    stage: str,
+    skip: Annotated[str, Query()] = "",
+    report: Annotated[int | None, Query()] = None,
 ) -> Response:
     chosen = _stage(stage)
     skipped = _skipped(skip)
-    item = web_state(request).next_record(access.workspace, access.user, chosen, skipped)
+    # progress comes from the overview the queue chose the record from, so the page does not read
+    # every record and decision again for it (benchmarks/web_load.py: the main cost under load)
+    item, view = web_state(request).next_with_overview(access.workspace, access.user, chosen, skipped)
     protocol = access.workspace.project.protocol
     screening = protocol.screening
-    view = overview(access.workspace)
     done = sum(1 for progress in view.records.values() if progress.at(chosen).final)
     open_count = sum(
         1 for progress in view.records.values() if progress.at(chosen) is not StageStatus.NOT_OPEN
@@ -61,7 +68,9 @@ def screen_page(
         "criteria": protocol.criteria,
         "reasons": screening.exclusion_reasons if chosen is Stage.FULL_TEXT else [],
         "progress": {"done": done, "open": open_count},
-        "stopping": _stopping(access.workspace, access.user) if chosen is Stage.TITLE_ABSTRACT else None,
+        "stopping": _stopping(access.workspace, access.user, view)
+        if chosen is Stage.TITLE_ABSTRACT
+        else None,
     }
     if item is not None:
         stored = get_record(access.workspace, item.record_id)
@@ -77,13 +86,31 @@ def screen_page(
             ],
             "next_skip": ",".join(str(i) for i in [*skipped, item.record_id]),
         }
+        if chosen is Stage.FULL_TEXT:
+            context["fulltext"] = _fulltext(access.workspace, item.record_id, report)
     return page(request, access, "screen.html", **context)
 
 
-def _stopping(workspace: Workspace, viewer: str) -> dict[str, object]:
+def _fulltext(workspace: Workspace, record_id: int, chosen: int | None) -> dict[str, object]:
+    """The record's reports, the one shown beside the form (the chosen one, else the first PDF, else
+    the first), its pages when it is not a PDF (a browser shows no Word file in a frame), and the
+    record's "not retrieved" mark."""
+    reports = list_reports(workspace, record_id)
+    pdfs = [r for r in reports if r.media_type == "application/pdf"]
+    shown = next((r for r in reports if r.id == chosen), None) or next(iter(pdfs or reports), None)
+    pages = report_text(workspace, shown.id).pages if shown and shown.media_type != "application/pdf" else []
+    mark = (
+        None
+        if reports
+        else next((m for m in not_retrieved_marks(workspace) if m.record_id == record_id), None)
+    )
+    return {"reports": reports, "shown": shown, "pages": pages, "not_retrieved": mark}
+
+
+def _stopping(workspace: Workspace, viewer: str, view: ScreeningOverview) -> dict[str, object]:
     """The stopping rules' verdicts on title/abstract screening, counted as ``viewer`` may see it
-    (a colleague's votes still blind to them left out)."""
-    check = stop_check(workspace, viewer=viewer)
+    (a colleague's votes still blind to them left out), from the overview the page already has."""
+    check = stop_check(workspace, viewer=viewer, view=view)
     recall = next((v.estimated_recall for v in check.verdicts if v.estimated_recall is not None), None)
     return {
         "screened": check.screened,

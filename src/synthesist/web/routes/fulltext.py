@@ -1,0 +1,140 @@
+"""Full texts beside the screening page: a report's file and its text by page, attaching a report
+and marking a record "not retrieved".
+
+The file route is the one response of the app that may be framed, and only by the app itself
+(``frame-ancestors 'self'``), so the full-text screening page can show the PDF next to the decision
+form; every other page keeps the app's "no framing" headers. Reports are read through the services,
+which only see the current project's reports, so a report of another project is 404 like anything
+else that is not the member's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from synthesist.errors import NotFound, UserError
+from synthesist.fulltext.model import Report
+from synthesist.services.fulltext import attach_report, list_reports, mark_not_retrieved, report_text
+from synthesist.web.auth import Member, Reviewer
+from synthesist.web.routes.projects import page
+from synthesist.workspace import Workspace
+
+__all__ = ["FRAMEABLE_HEADERS", "router"]
+
+router = APIRouter(prefix="/p/{key}")
+
+# Set on the file response before the app's middleware adds its defaults (it uses setdefault): the
+# report may be shown in a frame of our own pages, never of another site's.
+FRAMEABLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'self'; form-action 'self'; "
+    "base-uri 'none'",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+# Uploads are read in chunks into a temporary file, refused past this size (a full text with
+# scanned figures is a few tens of megabytes; a gigabyte is a mistake).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _report(workspace: Workspace, report_id: int) -> Report:
+    found = next((report for report in list_reports(workspace) if report.id == report_id), None)
+    if found is None:
+        raise NotFound("there is no such page")
+    return found
+
+
+def _stored_file(workspace: Workspace, report: Report) -> Path:
+    root = workspace.project.root.resolve()
+    path = (root / report.stored_path).resolve()
+    # the stored path comes from our own database, but a file outside the project is never served
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFound(
+            f"the file of report {report.id} ({report.stored_path}) is missing from the project folder",
+            hint="Attach the report again, or restore the folder fulltext/ from a backup.",
+        )
+    return path
+
+
+@router.get("/reports/{report_id}/file")
+def report_file(access: Member, report_id: int) -> Response:
+    """The stored file, shown inline (a PDF opens in the browser's viewer)."""
+    report = _report(access.workspace, report_id)
+    path = _stored_file(access.workspace, report)
+    disposition = f"inline; filename*=UTF-8''{quote(report.file_name)}"
+    headers = {**FRAMEABLE_HEADERS, "Content-Disposition": disposition}
+    return FileResponse(path, media_type=report.media_type, headers=headers)
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    access: Member,
+    report_id: int,
+    page_number: Annotated[int | None, Query(alias="page")] = None,
+) -> Response:
+    """The report's extracted text, page by page (or the one page asked for)."""
+    text = report_text(access.workspace, report_id, page_number)
+    return page(
+        request, access, "fulltext_report.html", report=text.report, pages=text.pages, one=page_number
+    )
+
+
+def _back(access: Reviewer, skip: str) -> RedirectResponse:
+    target = f"/p/{access.workspace.project.key}/screen/full-text"
+    return RedirectResponse(f"{target}?skip={skip}" if skip else target, status_code=303)
+
+
+def _save_upload(upload: UploadFile, folder: Path) -> Path:
+    name = Path(upload.filename or "").name
+    if not name:
+        raise UserError("choose a file to attach", hint="A PDF, Word (.docx) or plain text (.txt) file.")
+    target = folder / name
+    size = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                raise UserError(
+                    f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+                    hint="Attach it from the command line: synthesist fulltext attach RECORD FILE",
+                )
+            out.write(chunk)
+    return target
+
+
+@router.post("/records/{record_id}/reports")
+def attach(
+    access: Reviewer,
+    record_id: int,
+    report: Annotated[UploadFile, File()],
+    skip: Annotated[str, Form()] = "",
+) -> Response:
+    """Attach an uploaded full text to the record, then back to the full-text screening page. A sync
+    route, so FastAPI runs it in its thread pool: extracting a long PDF's text takes seconds."""
+    folder = Path(tempfile.mkdtemp(prefix="synthesist-upload-"))
+    try:
+        saved = _save_upload(report, folder)
+        attach_report(access.workspace, record_id, saved, file_name=saved.name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return _back(access, skip)
+
+
+@router.post("/records/{record_id}/not-retrieved")
+def not_retrieved(
+    access: Reviewer,
+    record_id: int,
+    reason: Annotated[str, Form()] = "",
+    skip: Annotated[str, Form()] = "",
+) -> Response:
+    """Mark the record's full text as not retrieved, with the reason (PRISMA: reports not retrieved)."""
+    mark_not_retrieved(access.workspace, record_id, reason)
+    return _back(access, skip)
