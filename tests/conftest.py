@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
+import synthesist.services.users as users_service
 from synthesist.review.project import DATABASE_ENV
 from synthesist.workspace import ACTOR_ENV, Workspace, open_workspace
 
@@ -22,6 +24,17 @@ POSTGRES_ENV = "SYNTHESIST_TEST_POSTGRES_URL"
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Passwords are still hashed and checked with argon2id, at its lowest cost: the default cost
+    (about 0.1 s a hash, the point in production) spent on every user and login of the web tests
+    would cost minutes of the suite and test nothing more."""
+    production = users_service._hasher
+    users_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    users_service._hasher = production
 
 
 @pytest.fixture(autouse=True)

@@ -238,6 +238,26 @@ def test_retrains_every_batch_size_decisions() -> None:
     assert len(learner.retrain_seconds) == 5
 
 
+def test_next_among_walks_the_current_ranking_without_retraining() -> None:
+    """In a team, records leave a reviewer's queue when colleagues screen them: the learner skips to
+    the best-ranked record still allowed, in the same ranking, instead of being rebuilt."""
+    dataset = synthetic(n=120, n_relevant=12)
+    ranker = CountingRanker()
+    learner = ActiveLearner(dataset.texts, ranker, labels={0: True, 1: False})
+    ranking = [learner.next()]
+    assert ranking[0] is not None
+    fits = list(ranker.fits)
+    top = ranking[0].index
+    allowed = set(range(2, 120)) - {top}
+    among = learner.next_among(allowed)
+    assert among is not None and among.index != top and among.index in allowed
+    assert ranker.fits == fits, "no retrain to skip a record"
+    assert learner.next_among(allowed) == among  # the same answer until a decision is made
+    assert learner.next_among({top}) == ranking[0]
+    assert learner.next_among(set()) is None
+    assert learner.next_among({0, 1}) is None  # decided records are never suggested
+
+
 class PseudoNegativeCountingRanker(CountingRanker):
     name = "test-counting-pseudo"
     pseudo_negatives = 10

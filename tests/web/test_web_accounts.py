@@ -117,3 +117,10 @@ def test_the_csrf_header_works_for_scripts_and_a_new_password_ends_sessions(serv
     assert client.get("/", follow_redirects=False).status_code == 303, "back to the login form"
     scripted = client.get(f"/p/{key}/records/1/decisions.json")
     assert scripted.status_code == 401 and scripted.json()["error"], "scripts get 401 as JSON, not a redirect"
+
+
+def test_passwords_are_stored_as_argon2id_hashes_only(served: Served) -> None:
+    with served.a.unit_of_work(write=False) as uow:
+        stored = uow.users.get("aoife").password_hash
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored

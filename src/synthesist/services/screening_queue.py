@@ -224,12 +224,10 @@ class PrioritisedQueue:
                 return NextRecord(chosen[0], reason, len(waiting))
         candidates = self._candidates(state, skip)
         learner = self._sync(state.labels, candidates)
-        suggestion = learner.next()
-        if suggestion is not None and self._pool[suggestion.index] not in candidates:
-            # The learner still holds a record that has stopped waiting for this reviewer (another
-            # reviewer screened it, or it was skipped): rebuild it over the records waiting now.
-            learner = self._build(state.labels, candidates)
-            suggestion = learner.next()
+        # The learner may still hold records that have stopped waiting for this reviewer (colleagues
+        # screened them, or they were skipped): the best-ranked record still waiting is taken, and
+        # the learner is not rebuilt, which in a busy team would mean a retrain on every page.
+        suggestion = learner.next_among({self._index[record_id] for record_id in candidates})
         if suggestion is None:
             return None
         self._note_retrain(learner)
