@@ -463,7 +463,14 @@ class ScreeningStopRecorded(Event):
 
 
 # The events of the later steps live in their own modules (imported last: they subclass Event).
-from synthesist.events.accounts import UserDisabled, UserEnabled  # noqa: E402
+from synthesist.events.accounts import (  # noqa: E402
+    MemberAdded,
+    MemberRemoved,
+    PasswordChanged,
+    UserAdded,
+    UserDisabled,
+    UserEnabled,
+)
 from synthesist.events.appraisal import (  # noqa: E402
     AppraisalAnswered,
     AppraisalCategoryChosen,
@@ -481,14 +488,10 @@ from synthesist.events.cerqual import (  # noqa: E402
     CerqualFindingAdded,
     CerqualFindingChanged,
     CerqualStudyCorrected,
-    MemberAdded,
-    MemberRemoved,
     ModelLinkChanged,
     ModelLoaded,
     ModelOutcomeChanged,
-    PasswordChanged,
     RefiQdaImported,
-    UserAdded,
 )
 from synthesist.events.search import SearchRunCompleted, SearchRunInterrupted  # noqa: E402
 from synthesist.events.synthesis import (  # noqa: E402

@@ -1,5 +1,5 @@
-"""Account events beside ``users.added`` and ``users.password_changed``: a user disabled or enabled
-again (users belong to the database; the event goes to the project the command ran in)."""
+"""Account and membership events (re-exported by synthesist.events). Users belong to the database;
+an account event goes to the project the command ran in."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from synthesist.events import Event, event_type
 
-__all__ = ["UserDisabled", "UserEnabled"]
+__all__ = ["MemberAdded", "MemberRemoved", "PasswordChanged", "UserAdded", "UserDisabled", "UserEnabled"]
 
 
 @event_type
@@ -31,3 +31,52 @@ class UserEnabled(Event):
 
     def summary(self) -> str:
         return f"enabled user {self.user} again"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class UserAdded(Event):
+    """An account for the web app (users belong to the database; the event goes to the project the
+    command ran in)."""
+
+    type: ClassVar[str] = "users.added"
+    user: str
+
+    def summary(self) -> str:
+        return f"added user {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PasswordChanged(Event):
+    type: ClassVar[str] = "users.password_changed"
+    user: str
+
+    def summary(self) -> str:
+        return f"changed the password of {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberAdded(Event):
+    """A user given a role in the project (or a new role: ``previous`` is the old one)."""
+
+    type: ClassVar[str] = "members.added"
+    user: str
+    role: str
+    previous: str | None = None
+
+    def summary(self) -> str:
+        changed = f" (was {self.previous})" if self.previous else ""
+        return f"{self.user} is a {self.role}{changed}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class MemberRemoved(Event):
+    type: ClassVar[str] = "members.removed"
+    user: str
+    role: str
+
+    def summary(self) -> str:
+        return f"removed {self.user} ({self.role}) from the project"
