@@ -216,10 +216,7 @@ def set_value(workspace: Workspace, study: str, field_name: str, text: str) -> S
     with workspace.unit_of_work() as uow:
         before = stored_extraction(uow, workspace, settings, view)
         may_extract(before, reviewer)
-        if settings.mode == "dual":
-            previous = before.extraction.own_value(reviewer, field.name)
-        else:
-            previous = before.extraction.latest_value(field.name)
+        previous = _current_value(settings, before, reviewer, field.name)
         if previous == value:  # nothing to write: the study's new row, if any, is rolled back too
             unchanged = IncludedStudy(view, replace(before.extraction, study_id=view.study.id))
             return SetResult(unchanged, field, value, previous, changed=False)
@@ -232,6 +229,15 @@ def set_value(workspace: Workspace, study: str, field_name: str, text: str) -> S
         after = load_extractions(uow, settings, [before.view])[0]
         uow.commit()
     return SetResult(after, field, value, previous, changed=True)
+
+
+def _current_value(
+    settings: ExtractionSection, study: IncludedStudy, reviewer: str, field_name: str
+) -> str | None:
+    """The value a reviewer's new one replaces: their own in dual mode (blind), else the study's."""
+    if settings.mode == "dual":
+        return study.extraction.own_value(reviewer, field_name)
+    return study.extraction.latest_value(field_name)
 
 
 def complete_study(workspace: Workspace, study: str) -> tuple[IncludedStudy, bool]:
@@ -285,10 +291,7 @@ def save_values(
         may_extract(before, reviewer)
         changes: list[tuple[str, str | None, str | None]] = []
         for field in fields:
-            if settings.mode == "dual":
-                previous = before.extraction.own_value(reviewer, field.name)
-            else:
-                previous = before.extraction.latest_value(field.name)
+            previous = _current_value(settings, before, reviewer, field.name)
             if previous != values[field.name]:
                 changes.append((field.name, values[field.name], previous))
         done = reviewer in before.extraction.completed_by(Role.EXTRACTOR)

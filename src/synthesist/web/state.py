@@ -34,11 +34,6 @@ class WebState:
         """Users and sessions live in the database all served projects share."""
         return next(iter(self.projects.values()))
 
-    def next_record(
-        self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
-    ) -> NextRecord | None:
-        return self.next_with_overview(workspace, reviewer, stage, skip)[0]
-
     def next_with_overview(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
     ) -> tuple[NextRecord | None, ScreeningOverview]:
