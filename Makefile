@@ -6,30 +6,34 @@ DEMO   := demo
 
 .PHONY: demo test lint benchmarks benchmark-screening benchmark-web clean install install-test
 
+# pip -qq: errors still show; pip's warnings (e.g. about a machine's own index settings) would make a
+# newcomer's first `make demo` look broken when nothing is.
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { bash scripts/ensure_venv_support.sh && $(PYTHON) -m venv $(VENV); }
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install -qq --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install -qq -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install -qq -e '.[test,dev]'
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## demo: build the worked example in ./demo (the reference review, from data shipped in the package) and its report
+## (installs Graphviz, Cairo and fonts if missing, so the report has its conceptual model and PRISMA figure)
 demo: install
+	@bash scripts/ensure_system_packages.sh demo
 	@SYNTHESIST_USER="$${SYNTHESIST_USER:-demo}" $(BIN)/synthesist demo $(DEMO) --force
 	@$(BIN)/synthesist report --project $(DEMO) -o $(DEMO)/report
 	@echo "The report of the worked example: $(CURDIR)/$(DEMO)/report/report.html (and .md, .docx)"
 
 ## test: the whole suite on SQLite and PostgreSQL (installs PostgreSQL, Cairo and fonts if missing)
 test: install-test
-	@bash scripts/ensure_system_packages.sh
+	@bash scripts/ensure_system_packages.sh test
 	@SYNTHESIST_TEST_POSTGRES_URL="$$(bash scripts/ensure_postgres.sh)" && export SYNTHESIST_TEST_POSTGRES_URL && \
 	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL" && \
 	  $(BIN)/python -m pytest -n 2 -q
@@ -42,6 +46,7 @@ lint: install-test
 ## benchmarks: run the measurements and update docs/benchmarks.md
 benchmarks: install
 	$(BIN)/python benchmarks/import_speed.py --records 100000 --update-docs docs/benchmarks.md
+	$(BIN)/python benchmarks/import_formats.py --update-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/dedup_accuracy.py --update-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/dedup_speed.py --update-docs docs/benchmarks.md
 # benchmark-screening is not in `benchmarks`: 65 ASReview runs plus ours take about 40 min on 2 cores.
