@@ -276,12 +276,13 @@ def update_docs(path: Path, results: list[FileResult]) -> None:
         "import_formats",
         "## Real export files (`benchmarks/import_formats.py`)\n\n"
         f"{measured_on()}.\n"
-        "CoLRev's test exports from about 20 platforms (`../shared/benchmarks/imports/colrev/`), each imported "
-        "with format detection and `--skip-invalid` into a fresh project. *Expected* is the number of records "
-        "CoLRev read from the file (counted by hand where it gives no result); *Fields matching* compares every "
-        "field CoLRev filled (title, authors' family names, year, journal or book title, volume, issue, pages, "
-        "DOI, abstract), normalised for case, punctuation and LaTeX. CoLRev's reading is another tool's, not a "
-        "gold standard: run with `--details` to see each difference.\n\n" + table(results),
+        "CoLRev's test exports from about 20 platforms (`../shared/benchmarks/imports/colrev/`), "
+        "each imported with format detection and `--skip-invalid` into a fresh project. *Expected* is "
+        "the number of records CoLRev read from the file (counted by hand where it gives no result); "
+        "*Fields matching* compares every field CoLRev filled (title, authors' family names, year, "
+        "journal or book title, volume, issue, pages, DOI, abstract), normalised for case, punctuation "
+        "and LaTeX. CoLRev's reading is another tool's, not a gold standard: run with `--details` to "
+        "see each difference.\n\n" + table(results),
     )
 
 
