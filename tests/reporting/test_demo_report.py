@@ -6,6 +6,8 @@ The demo builds its own SQLite project, so this runs once (not per database)."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +30,7 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workspace = open_workspace(find_project(folder))
     try:
         report = build_report(workspace, today=date(2026, 1, 1))
-        write_report(report, folder / "report", ("md", "html"))
+        write_report(report, folder / "report", ("md", "html", "docx"))
     finally:
         workspace.close()
     return folder / "report"
@@ -64,3 +66,48 @@ def test_demo_html_has_the_published_numbers(demo_report: Path) -> None:
     assert len(rows) == 1 + 10 + 1  # key terms, the ten studies, the counts
     counts = re.findall(r"<td>(\d+ of 10)</td>", rows[-1])
     assert counts == ["8 of 10", "10 of 10", "7 of 10", "6 of 10", "5 of 10", "6 of 10", "7 of 10"]
+
+
+def test_demo_docx_through_libreoffice_has_no_near_empty_page_and_whole_names(demo_report: Path) -> None:
+    """The Word report as an author would print it: every page but the last carries real text (or
+    a figure), and the table of characteristics breaks no author's name mid-word."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (scripts/ensure_system_packages.sh installs it)")
+    from docx import Document
+    from pypdf import PdfReader
+
+    out = demo_report.parent / "pdf"
+    done = subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation=file://{demo_report.parent / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(demo_report / "report.docx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    pages = PdfReader(out / "report.pdf").pages
+    for number, page in enumerate(pages[:-1], start=1):
+        painted = re.search(rb"/\w+ Do\b", page.get_contents().get_data())  # a figure drawn on it
+        assert len(page.extract_text()) > 300 or painted, f"page {number} is nearly empty"
+    text = "\n".join(page.extract_text() for page in pages)
+    table = next(
+        t
+        for t in Document(str(demo_report / "report.docx")).tables
+        if len(t.columns) > 1 and t.cell(0, 1).text == "Authors"
+    )
+    names = {word.strip(",") for row in table.rows[1:] for word in row.cells[1].text.split()}
+    assert len(names) > 20
+    broken = [
+        name for name in names if len(name) > 2 and not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+    ]
+    assert not broken

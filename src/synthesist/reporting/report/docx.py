@@ -1,7 +1,9 @@
-"""The report as a Word document (python-docx): real Word tables with a repeating heading row,
-figures as PNG (converted from our SVG by :func:`~synthesist.reporting.prisma_output.convert_svg`,
-since Word's SVG support is patchy and LibreOffice's older than that), and a landscape section for
-each wide table so it stays legible.
+"""The report as a Word document (python-docx): real Word tables laid out from their content by
+:mod:`synthesist.reporting.docx_tables` (column widths, a repeating heading row, short tables kept
+on one page), figures as PNG (converted from our SVG by
+:func:`~synthesist.reporting.prisma_output.convert_svg`, since Word's SVG support is patchy and
+LibreOffice's older than that), and a landscape section only around a table too wide for portrait.
+Headings and captions keep with what follows them, so no heading ends a page.
 
 A figure that cannot be converted (CairoSVG or cairo missing) becomes a paragraph naming the SVG file
 saved beside the report, rather than failing the whole document.
@@ -10,12 +12,24 @@ saved beside the report, rather than failing the whole document.
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from synthesist.errors import UserError
+from synthesist.reporting.docx_tables import (
+    TableLayout,
+    add_caption,
+    add_note,
+    add_table,
+    keep_with_next,
+    new_document,
+    page_widths,
+    plan_table,
+    start_section,
+)
 from synthesist.reporting.prisma_output import convert_svg
 from synthesist.reporting.report.model import (
+    INTERIM_TITLE,
     Block,
     BulletList,
     Checklist,
@@ -31,28 +45,70 @@ from synthesist.reporting.report.model import (
 
 __all__ = ["render_docx"]
 
-_FIXED_DATE = datetime(2000, 1, 1)  # so the same report gives the same document properties
 _FIGURE_WIDTH_CM = 16.0
+_LANDSCAPE_INTRODUCTION = 800  # characters of paragraphs that may go on a wide table's landscape page
 
 
 def render_docx(report: Report) -> bytes:
-    from docx import Document  # python-docx: imported here, only Word output needs it
-
-    document = Document()
-    properties = document.core_properties
-    properties.title = report.title
-    properties.author = properties.last_modified_by = "Synthesist"
-    properties.created = properties.modified = _FIXED_DATE
-    properties.revision = 1
+    document = new_document(report.title)
+    page = page_widths(document.sections[0])
     document.add_heading(report.title, level=0)
     document.add_paragraph().add_run(report.subtitle).italic = True
+    interim = report.interim_note()
+    if interim:
+        marked = document.add_paragraph()
+        marked.add_run(f"{INTERIM_TITLE}. ").bold = True
+        marked.add_run(interim)
     if report.notice:
         _notice(document, report.notice)
-    for section in report.sections:
-        _section(document, section, 1)
+    items = [item for section in report.sections for item in _flatten(section, 1)]
+    layouts = {
+        index: plan_table(table.header, table.rows, page)
+        for index, (block, _) in enumerate(items)
+        if (table := _as_table(block)) is not None
+    }
+    landscape = False
+    for index, (block, level) in enumerate(items):
+        wanted = _wants_landscape(items, layouts, index)
+        if wanted != landscape:
+            # a section break only around a table too wide for portrait, its heading going with it
+            start_section(document, landscape=wanted)
+            landscape = wanted
+        _block(document, block, level, layouts.get(index))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _flatten(section: Section, level: int) -> Iterator[tuple[Block, int]]:
+    """The report in reading order: each block with its heading level (a section's title becomes a
+    :class:`Heading` one level above its own headings)."""
+    yield Heading(section.title, section.id), level
+    for block in section.blocks:
+        yield block, level + 1 if isinstance(block, Heading) else level
+    for child in section.children:
+        yield from _flatten(child, level + 1)
+
+
+def _as_table(block: Block) -> Table | None:
+    if isinstance(block, Checklist):
+        return block.as_table()
+    return block if isinstance(block, Table) else None
+
+
+def _wants_landscape(items: list[tuple[Block, int]], layouts: dict[int, TableLayout], index: int) -> bool:
+    """A wide table is landscape, and so are the headings and the short introduction right before
+    it: they stay on its page, and the portrait page before the break does not end with a few
+    lines of them."""
+    introduction = 0
+    while index < len(items) and isinstance(items[index][0], Heading | Paragraph):
+        block = items[index][0]
+        if isinstance(block, Paragraph):
+            introduction += len(block.text)
+            if introduction > _LANDSCAPE_INTRODUCTION:
+                return False
+        index += 1
+    return index in layouts and layouts[index].landscape
 
 
 def _notice(document: Any, notice: Notice) -> None:
@@ -68,17 +124,9 @@ def _notice(document: Any, notice: Notice) -> None:
     document.add_paragraph()
 
 
-def _section(document: Any, section: Section, level: int) -> None:
-    document.add_heading(section.title, level=min(level, 9))
-    for block in section.blocks:
-        _block(document, block, level)
-    for child in section.children:
-        _section(document, child, level + 1)
-
-
-def _block(document: Any, block: Block, level: int) -> None:
+def _block(document: Any, block: Block, level: int, layout: TableLayout | None) -> None:
     if isinstance(block, Heading):
-        document.add_heading(block.text, level=min(level + 1, 9))
+        keep_with_next(document.add_heading(block.text, level=min(level, 9)))
     elif isinstance(block, Paragraph):
         paragraph = document.add_paragraph()
         if block.style == "missing":
@@ -91,14 +139,14 @@ def _block(document: Any, block: Block, level: int) -> None:
         for item in block.items:
             document.add_paragraph(item, style="List Bullet")
     elif isinstance(block, Quote):
-        document.add_paragraph(block.text, style="Quote")
+        keep_with_next(document.add_paragraph(block.text, style="Quote"))
         document.add_paragraph().add_run(f"— {block.cite}").italic = True
     elif isinstance(block, Figure):
         _figure(document, block)
-    elif isinstance(block, Checklist):
-        _table(document, block.as_table())
     else:
-        _table(document, block)
+        table = _as_table(block)
+        assert table is not None and layout is not None
+        _table(document, table, layout)
 
 
 def _figure(document: Any, figure: Figure) -> None:
@@ -110,50 +158,12 @@ def _figure(document: Any, figure: Figure) -> None:
         document.add_paragraph(f"[Figure not embedded ({error.message}); see figures/{figure.file_name}.]")
     else:
         document.add_picture(io.BytesIO(png), width=Cm(_FIGURE_WIDTH_CM))
+        keep_with_next(document.paragraphs[-1])  # the picture's paragraph, kept with its caption
     document.add_paragraph().add_run(figure.caption).italic = True
 
 
-def _orient(document: Any, landscape: bool) -> None:
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-
-    current = document.sections[-1]
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    width, height = sorted((current.page_width, current.page_height))
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = (height, width) if landscape else (width, height)
-
-
-def _table(document: Any, table: Table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    if table.wide:
-        _orient(document, landscape=True)
-    document.add_paragraph().add_run(table.caption).bold = True
-    grid = document.add_table(rows=1, cols=len(table.header))
-    grid.style = "Table Grid"
-    size = Pt(8) if table.wide else Pt(9)
-    header = grid.rows[0]
-    # repeat the heading row on every page the table runs over
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, text in zip(header.cells, table.header, strict=True):
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = size
-    for row in table.rows:
-        for cell, text in zip(grid.add_row().cells, row, strict=True):
-            lines = text.split("\n")
-            for number, line in enumerate(lines):
-                run = cell.paragraphs[0].add_run(line)
-                run.font.size = size
-                if number < len(lines) - 1:
-                    run.add_break()
+def _table(document: Any, table: Table, layout: TableLayout) -> None:
+    add_caption(document, table.caption)
+    add_table(document, table.header, table.rows, layout)
     for note in table.notes:
-        run = document.add_paragraph().add_run(note)
-        run.italic = True
-        run.font.size = Pt(8)
-    if table.wide:
-        _orient(document, landscape=False)
+        add_note(document, note)
