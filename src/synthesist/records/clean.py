@@ -1,14 +1,59 @@
 """Light cleaning applied by every importer, so the same record reads the same from any format.
 
 This is *not* deduplication normalisation (lower-casing, diacritics...): it only removes what is
-clearly packaging (URL prefixes of DOIs, runs of white space) and keeps the source's spelling.
+clearly packaging (URL prefixes of DOIs, runs of white space, the ``NA`` an R script writes for a
+missing value, character references a web page left in the text) and keeps the source's spelling.
+
+Placeholders: a whole value that only says "missing" (``NA``, ``N/A``, ``NULL``, ``-``,
+``[No abstract available]``...) reads as missing in every field, since no real title, journal, page,
+volume, DOI or year is spelt that way. Only whole values: "Na" the family name and "NA" inside a
+keyword list are untouched.
+
+Entities: text formats (CSV, RIS, MEDLINE, BibTeX) carry what the database's web page had, so a
+Scopus abstract may hold ``&lt;`` for ``<``. Readers of those formats pass ``entities=True`` and the
+references are decoded exactly once (``&amp;lt;`` becomes the text ``&lt;``). XML readers must not:
+their parser has already decoded once.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["clean_doi", "clean_pmid", "clean_text", "parse_year", "split_keywords"]
+__all__ = [
+    "clean_doi",
+    "clean_pmid",
+    "clean_text",
+    "decode_entities",
+    "is_placeholder",
+    "parse_year",
+    "split_keywords",
+]
+
+# Case matters for the short ones: "NA" is R's missing value, "Na" a Korean family name.
+_PLACEHOLDERS = frozenset(
+    {"NA", "N/A", "n/a", "N/a", "N.A.", "n.a.", "#N/A", "NULL", "null", "Null", "NaN", "nan", "NONE"}
+    | {"-", "--", "---", "–", "—", "?", "."}
+)
+# Long placeholders, compared in lower case without brackets and a final full stop:
+# "[No abstract available]" (Scopus, Embase), "[Not Available]." (PubMed), "No title available".
+_PLACEHOLDER_PHRASES = frozenset(
+    {
+        "no abstract available",
+        "no abstract",
+        "abstract not available",
+        "abstract unavailable",
+        "not available",
+        "no title available",
+        "title not available",
+        "no title",
+    }
+)
+_PHRASE_STARTS = frozenset("[(" + "".join({phrase[0] for phrase in _PLACEHOLDER_PHRASES}).upper())
+_PHRASE_STARTS |= {letter.lower() for letter in _PHRASE_STARTS}
+# Only complete references (with the ";"): html.unescape alone would also read "&para" in
+# "&paragraph" or "&not" in "R&notation" as the HTML5 legacy entities ¶ and ¬.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
@@ -16,13 +61,40 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _PMID = re.compile(r"^\s*(?:PMID:?\s*)?(\d{1,9})\b")
 
 
-def clean_text(value: str | None) -> str | None:
-    """Collapse white space; ``None`` for an empty value."""
+def is_placeholder(value: str) -> bool:
+    """Whether a whole (white-space collapsed) value only says that the value is missing."""
+    if len(value) > 40:
+        return False  # every importer asks this of every value: the cheap tests first
+    if value in _PLACEHOLDERS:
+        return True
+    if value[:1] not in _PHRASE_STARTS:
+        return False
+    return value.strip("[]().").strip().lower() in _PLACEHOLDER_PHRASES
+
+
+def decode_entities(text: str) -> str:
+    """Decode HTML/XML character references and named entities once: ``&amp;lt;`` -> ``&lt;``."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
+
+
+def _collapse(value: str) -> str:
+    # str.split() with no argument splits on every Unicode space, like \s+, at a fifth of the cost
+    return " ".join(value.split())
+
+
+def clean_text(value: str | None, *, entities: bool = False) -> str | None:
+    """Collapse white space; ``None`` for an empty value or a placeholder (``NA``, ``N/A``...).
+
+    ``entities=True`` also decodes character references once (text formats only, see above).
+    """
     if value is None:
         return None
-    # str.split() with no argument splits on every Unicode space, like \s+, at a fifth of the cost
-    text = " ".join(value.split())
-    return text or None
+    text = _collapse(decode_entities(value) if entities else value)
+    if not text or is_placeholder(text):
+        return None
+    return text
 
 
 def clean_doi(value: str | None) -> str | None:
@@ -34,7 +106,7 @@ def clean_doi(value: str | None) -> str | None:
     match = _DOI_SHAPE.search(text)
     if match:
         return match.group(0).rstrip(".,;")
-    return text or None
+    return text if text and not is_placeholder(text) else None
 
 
 def clean_pmid(value: str | None) -> str | None:
@@ -55,14 +127,20 @@ def parse_year(value: str | int | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def split_keywords(values: list[str], separators: str = ";") -> list[str]:
-    """Split keyword fields that hold several terms, drop blanks, keep order and duplicates out."""
+def split_keywords(values: list[str], separators: str = ";", *, entities: bool = False) -> list[str]:
+    """Split keyword fields that hold several terms, drop blanks, keep order and duplicates out.
+
+    ``entities=True`` decodes character references first (so ``&amp;`` is not split at its ``;``).
+    """
     seen: set[str] = set()
     result: list[str] = []
     pattern = re.compile("[" + re.escape(separators) + "]")
     for value in values:
+        value = decode_entities(value) if entities else value
+        if clean_text(value) is None:
+            continue  # the whole cell is a placeholder; a term "NA" inside a list is a keyword
         for part in pattern.split(value):
-            term = clean_text(part)
+            term = _collapse(part)
             if term and term not in seen:
                 seen.add(term)
                 result.append(term)

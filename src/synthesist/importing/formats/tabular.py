@@ -1,7 +1,12 @@
 """CSV, TSV and XLSX readers: one header row, one record per row.
 
 CSV/TSV stream through Python's csv module (quoted newlines, line numbers), XLSX through openpyxl's
-read-only mode. Which column holds what, and how a row becomes a record, is shared by the three and
+read-only mode. The field separator is detected from the file (``,``; ``;`` as European Excel
+writes; tab; ``|``; Excel's ``sep=;`` first line decides when present) and can be overridden with
+``ReadOptions.delimiter``; the CSV reader and the TSV reader differ only in what they claim when
+sniffing, so ``--format csv`` on a semicolon or tab file reads it.
+
+Which column holds what, and how a row becomes a record, is shared by the three and
 lives in :mod:`synthesist.importing.formats.tabular_rows` (Scopus, Web of Science, Rayyan, Covidence,
 PubMed, Zotero and our own headers; ``ReadOptions.column_map`` for any other).
 """
@@ -9,6 +14,7 @@ PubMed, Zotero and our own headers; ``ReadOptions.column_map`` for any other).
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -23,20 +29,52 @@ __all__ = ["CsvReader", "TsvReader", "XlsxReader"]
 
 _NOT_TABULAR_STARTS = ("TY  -", "PMID-", "FN ", "%0 ", "<", "{", "[", "@")
 _SNIFF_ROWS = 20
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+# Excel writes "sep=;" as the first line of a CSV saved for a locale whose separator is not ",".
+_EXCEL_SEP_LINE = re.compile(r"^sep=(?P<delimiter>[^\w\s\"])\s*$")
 
 
-def _sniff_delimited(source: SourceFile, delimiter: str) -> float:
-    """Score a text file as ``delimiter``-separated: consistent field counts, known headers."""
+def _table_lines(source: SourceFile) -> list[str]:
     head = source.head.lstrip("\ufeff")
     if not head.strip() or head.lstrip().startswith(_NOT_TABULAR_STARTS):
-        return 0.0
+        return []
     lines = head.split("\n")
-    first = lines[0]
-    other = "," if delimiter == "\t" else "\t"
-    if first.count(delimiter) == 0 or first.count(other) > first.count(delimiter):
-        return 0.0
-    if len(head) == len(source.head) and len(source.head) >= 64 * 1024 - 16:
+    if len(source.head) >= 64 * 1024 - 16:
         lines = lines[:-1]  # the head may end mid-row
+    return lines
+
+
+def detect_delimiter(source: SourceFile) -> tuple[str, float]:
+    """The file's field separator and how sure we are it is a table with that separator (0 to 0.9)."""
+    lines = _table_lines(source)
+    if not lines:
+        return ",", 0.0
+    declared = _EXCEL_SEP_LINE.match(lines[0])
+    if declared is not None:
+        delimiter = declared.group("delimiter")
+        return delimiter, max(_sniff_delimited(lines[1:], delimiter), 0.6)
+    scores = {delimiter: _sniff_delimited(lines, delimiter) for delimiter in _DELIMITERS}
+    # On a tie (a one-column file, say), the separator the header line uses most wins.
+    best = max(_DELIMITERS, key=lambda delimiter: (scores[delimiter], lines[0].count(delimiter)))
+    return best, scores[best]
+
+
+def _option_delimiter(value: str, file_name: str) -> str:
+    delimiter = _DELIMITER_NAMES.get(value.lower(), value)
+    if len(delimiter) != 1 or delimiter in '"\r\n' or delimiter.isalnum():
+        raise ImportFileError(
+            f"{file_name}: {value!r} cannot separate fields",
+            hint='Give one character, e.g. --delimiter ";", or a name: comma, semicolon, tab, pipe.',
+        )
+    return delimiter
+
+
+def _sniff_delimited(lines: list[str], delimiter: str) -> float:
+    """Score lines as ``delimiter``-separated: consistent field counts, known headers."""
+    if not lines or lines[0].count(delimiter) == 0:
+        return 0.0
+    first = lines[0]
     quoting: Literal[0, 1, 2, 3] = (
         csv.QUOTE_NONE if ColumnLayout.looks_like_wos(first.split("\t")) else csv.QUOTE_MINIMAL
     )
@@ -59,6 +97,8 @@ def _sniff_delimited(source: SourceFile, delimiter: str) -> float:
         return 0.9
     if known == 0 and not body:
         return 0.2  # one line of text with a comma in it: no evidence of a table
+    if known == 0 and delimiter in ";|":
+        return 0.25  # prose has semicolons too: without a known header, ask for --format
     return 0.5 if known >= 1 else 0.35
 
 
@@ -68,22 +108,35 @@ class _DelimitedReader(Reader):
     def sniff(self, source: SourceFile) -> float:
         if source.encoding is None:
             return 0.0
-        return _sniff_delimited(source, self.delimiter)
+        delimiter, score = detect_delimiter(source)
+        if (delimiter == "\t") == (self.delimiter == "\t"):
+            return score
+        # The other reader's table: not ours to claim, yet readable when the user names this format.
+        return min(score, 0.1)
+
+    def _delimiter(self, source: SourceFile, options: ReadOptions) -> str:
+        if options.delimiter is not None:
+            return _option_delimiter(options.delimiter, source.name)
+        detected, score = detect_delimiter(source)
+        return detected if score > 0 else self.delimiter
 
     def read(self, source: SourceFile, options: ReadOptions) -> Iterator[ReadItem]:
+        delimiter = self._delimiter(source, options)
         with source.open_text() as handle:
             first = handle.readline()
+            skipped_lines = 0
+            if _EXCEL_SEP_LINE.match(first.lstrip("\ufeff")):
+                skipped_lines = 1  # the "sep=;" line is not the header: read on from line 2
+            else:
+                handle.seek(0)
             wos = ColumnLayout.looks_like_wos(first.lstrip("\ufeff").rstrip("\n").split("\t"))
-            handle.seek(0)
             # Web of Science writes fields unquoted, so a title that starts with '"' must not open a
             # quoted field; every other tool quotes the way the csv module expects.
-            quoting: Literal[0, 1, 2, 3] = (
-                csv.QUOTE_NONE if wos and self.delimiter == "\t" else csv.QUOTE_MINIMAL
-            )
-            reader = csv.reader(handle, delimiter=self.delimiter, quoting=quoting, strict=True)
+            quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if wos and delimiter == "\t" else csv.QUOTE_MINIMAL
+            reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
             layout: ColumnLayout | None = None
             count = 0
-            previous_end = 0
+            previous_end = skipped_lines
             while True:
                 start = previous_end + 1
                 try:
@@ -97,16 +150,16 @@ class _DelimitedReader(Reader):
                             "so the rest of the file cannot be read",
                             hint="The file is probably truncated or was edited by hand: export it again.",
                         ) from exc
-                    previous_end = reader.line_num
+                    previous_end = reader.line_num + skipped_lines
                     count += 1
                     yield RejectedRecord(line=start, reason=f"malformed row: {exc}", excerpt="")
                     continue
-                previous_end = reader.line_num
+                previous_end = reader.line_num + skipped_lines
                 if not any(cell.strip() for cell in row):
                     continue
                 if layout is None:
                     row[0] = row[0].lstrip("\ufeff")
-                    layout = ColumnLayout.from_header(row, options, source.name, start, self.delimiter)
+                    layout = ColumnLayout.from_header(row, options, source.name, start, delimiter)
                     continue
                 count += 1
                 yield row_item(layout, row, start, check_width=True)
