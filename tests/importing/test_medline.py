@@ -105,3 +105,31 @@ def test_sniff_and_wrong_file(tmp_path: Path) -> None:
     source = write(tmp_path, "x.nbib", "TI  - no pmid here\n")
     with pytest.raises(ImportFileError, match=r"x\.nbib:1: no 'PMID- ' line"):
         list(NBIB.read(source, ReadOptions()))
+
+
+def test_ovid_medline_format_with_record_numbers_and_no_blank_lines(tmp_path: Path) -> None:
+    # Ovid's MEDLINE display format: "<1>" before each record, the PMID in UI, no PMID- line at all
+    text = (
+        "<1>\nVN  - Ovid Technologies\nDB  - Ovid MEDLINE(R) ALL\nUI  - 18649386\n"
+        "TI  - Patient-centredness in physiotherapy.\nAU  - Cooper K\nYR  - 2008\n"
+        "<2>\nVN  - Ovid Technologies\nDB  - Ovid MEDLINE(R) ALL\nUI  - 17624891\n"
+        "TI  - Patients' attitudes.\nAU  - May S\nYR  - 2007\n"
+    )
+    source = write(tmp_path, "ovid_medline.txt", text)
+    assert NBIB.sniff(source) >= 0.6
+    parsed, rejected = read_all(NBIB, source)
+    assert rejected == []
+    assert [(p.line, p.record.pmid, p.record.year) for p in parsed] == [
+        (2, "18649386", 2008),
+        (9, "17624891", 2007),
+    ]
+    assert parsed[0].record.authors[0].family == "Cooper"
+
+
+def test_eric_nbib_is_read_with_its_ids_and_links() -> None:
+    parsed, rejected = read_all(NBIB, open_source(EXPORTS / "eric.nbib"))
+    assert rejected == []
+    record = parsed[0].record
+    assert record.pmid is None and record.source_record_id == "EJ1214567"
+    assert record.title is not None and record.title.endswith("A Qualitative Study")  # wrapped title joined
+    assert record.raw["SO"] == ["v24 n3 p215-231 2019"] and record.raw["ISSN"] == ["ISSN-0959-3985"]

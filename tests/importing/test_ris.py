@@ -9,14 +9,22 @@ import pytest
 
 from synthesist.errors import ImportFileError
 from synthesist.importing.base import ParsedRecord, ReadOptions
+from synthesist.importing.formats.cochrane_text import CochraneTextReader
 from synthesist.importing.formats.medline import MedlineReader
+from synthesist.importing.formats.refer import ReferReader
 from synthesist.importing.formats.ris import RisReader, parse_ris_author
 from synthesist.importing.formats.wos import WosReader
 from synthesist.importing.source import open_source
 from synthesist.records.model import Author
 from tests.importing.tagged_helpers import EXPORTS, manifest_entries, read_all, write
 
-READERS = {"ris": RisReader(), "nbib": MedlineReader(), "wos": WosReader()}
+READERS = {
+    "ris": RisReader(),
+    "nbib": MedlineReader(),
+    "wos": WosReader(),
+    "endnote-tagged": ReferReader(),
+    "cochrane-text": CochraneTextReader(),
+}
 RIS = READERS["ris"]
 
 # ---------------------------------------------------------------- the corpus, as the manifest describes it
@@ -129,7 +137,7 @@ def test_cochrane_central_accession_is_not_a_pmid() -> None:
     parsed, _ = read_all(RIS, open_source(EXPORTS / "cochrane_central.ris"))
     record = parsed[0].record
     assert record.source_record_id is not None and record.source_record_id.startswith("CN-")
-    assert record.pmid is None
+    assert record.pmid == "18649386"  # from "C3  - PUBMED 18649386", never from the CN- accession
     assert record.url is not None and record.url.startswith("https://www.cochranelibrary.com/")
 
 
@@ -187,12 +195,12 @@ def test_truncated_file_rejects_the_last_record() -> None:
     assert len(rejected[0].excerpt) <= 200
 
 
-def test_missing_er_in_the_middle_rejects_one_record() -> None:
+def test_missing_er_in_the_middle_is_ended_by_the_next_ty() -> None:
     parsed, rejected = read_all(RIS, open_source(EXPORTS / "malformed_middle.ris"))
-    assert len(parsed) == 6
-    assert [r.line for r in rejected] == [79]
-    assert "before the next record at line 105" in rejected[0].reason
-    assert parsed[3].line == 105
+    assert rejected == []
+    assert [p.line for p in parsed][3:5] == [79, 105]
+    assert parsed[3].record.raw["KW"][-1] == "collaborative care"  # nothing of the next record in it
+    assert parsed[4].record.title == "Patient satisfaction with management of back pain"
 
 
 def test_tag_lines_before_any_ty_are_rejected(tmp_path: Path) -> None:

@@ -24,11 +24,11 @@ from tests.web.conftest import PASSWORD, Served, csrf_of, login
 
 RIS_TYPE = "application/x-research-info-systems"
 QUERY = "1. exp Low Back Pain/\n2. physiotherap*.tw.\n3. 1 and 2"
-# a good record, then one whose "ER  -" is missing (line 13), then another good one
+# two good records, then one cut off at the end of the file (line 14): no "ER  -", as in a broken download
 BROKEN_RIS = (
     "TY  - JOUR\nID  - ok-1\nTI  - A good record\nAU  - Doe, J.\nPY  - 2010\nER  - \n\n"
-    "TY  - JOUR\nID  - bad\nTI  - A record without its end\nPY  - 2011\n\n\n"
-    "TY  - JOUR\nID  - ok-2\nTI  - Another good record\nPY  - 2012\nER  - \n"
+    "TY  - JOUR\nID  - ok-2\nTI  - Another good record\nPY  - 2012\nER  - \n\n"
+    "TY  - JOUR\nID  - bad\nTI  - A record without its end\nPY  - 2011\n"
 )
 
 
@@ -122,7 +122,7 @@ def test_a_malformed_file_shows_the_line_and_imports_nothing_keeping_the_choices
     )
     assert response.status_code == 400
     assert "Nothing was imported" in response.text
-    assert "broken.ris:8:" in response.text and "no &#39;ER  -&#39;" in response.text
+    assert "broken.ris:14:" in response.text and "no &#39;ER  -&#39;" in response.text
     # every choice is still in the form
     assert 'value="CINAHL (EBSCOhost)"' in response.text and 'value="2015-01-31"' in response.text
     assert "1. exp Low Back Pain/" in response.text
@@ -142,7 +142,7 @@ def test_skipping_invalid_records_imports_the_others_and_shows_the_reject_report
     )
     assert response.status_code == 200, response.text
     assert "Imported 2 records; 1 rejected" in response.text
-    assert "record starting at line 8" in response.text
+    assert "record starting at line 14" in response.text
     assert "imports/rejects-batch-" in response.text
     batch = list_batches(served.a)[-1]
     assert (batch.record_count, batch.reject_count) == (2, 1)

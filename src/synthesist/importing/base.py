@@ -59,10 +59,13 @@ class ReadOptions:
 
     ``column_map`` maps a canonical field (``title``, ``authors``...) to the column that holds it,
     for CSV/TSV/XLSX exports whose headers we do not recognise. ``sheet`` names the XLSX sheet.
+    ``delimiter`` is the CSV/TSV field separator (one character: ``,`` ``;`` tab ``|``...), when the
+    one detected from the file is wrong.
     """
 
     column_map: Mapping[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    delimiter: str | None = None
 
 
 class Reader(ABC):
@@ -140,7 +143,8 @@ def detect_reader(source: SourceFile) -> Reader:
     if best_score < _MIN_CONFIDENCE:
         raise ImportFileError(
             f"{source.name}: not a recognised export format",
-            hint="Synthesist reads RIS, MEDLINE/PubMed (.nbib/.txt), PubMed XML, BibTeX, EndNote XML, "
-            "Web of Science plain text, CSV/TSV and XLSX. If it is one of these, pass --format.",
+            hint="Synthesist reads RIS, MEDLINE/PubMed/ERIC (.nbib/.txt), PubMed XML, BibTeX, EndNote XML, "
+            "EndNote tagged (%T/%A lines), Cochrane Library plain text, Web of Science plain text, "
+            "CSV/TSV and XLSX. If it is one of these, pass --format (`synthesist import --help` lists them).",
         )
     return best

@@ -93,6 +93,14 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
             f"{path.name}: is a binary file (PDF, image, archive or Office document), not an export",
             hint="Export the records as RIS, MEDLINE (.nbib), BibTeX, EndNote XML, CSV or XLSX.",
         )
+    if head_bytes.startswith(b"SQLite format 3\x00") or (
+        path.suffix.lower() == ".enl" and b"\x00" in head_bytes[:4096]
+    ):
+        raise ImportFileError(
+            f"{path.name}: is an EndNote library (a database file), not an export",
+            hint="In EndNote, select the references, choose File > Export and save them as "
+            '"EndNote Export" (tagged text), RIS or XML; then import that file.',
+        )
     is_zip = head_bytes.startswith(_ZIP_MAGIC)
     # One pass over the file gives both the fingerprint (re-import guard) and, when the encoding is
     # still open, the UTF-8 verdict: a 170 MB export is read once here, not twice.

@@ -201,7 +201,7 @@ def _text(fields: dict[str, str], *names: str) -> str | None:
     for name in names:
         value = fields.get(name)
         if value is not None:
-            text = clean_text(decode_latex(value))
+            text = clean_text(decode_latex(value), entities=True)  # "&#169;" in exports scraped from HTML
             if text:
                 return text
     return None
@@ -268,6 +268,31 @@ def _chunks(source: SourceFile) -> Iterator[tuple[int, str, str]]:
         yield start, kind, "\n".join(lines)
 
 
+_HEADER_LINE = re.compile(r"^\s*@\s*([A-Za-z][\w-]*)\s*[{(]\s*([^,\s]*)\s*,\s*$")
+_FIELD_LINE = re.compile(r'^\s*([A-Za-z][\w.:-]*)\s*=\s*(?:\{(.*)\}|"(.*)"|(\w+))\s*,?\s*$')
+
+
+def _entry_by_lines(text: str) -> model.Entry | None:
+    """The entry read one field per line, for an export whose values break BibTeX's brace rules.
+
+    EBSCOhost writes each field on its own line but copies scraped page text into ``Keywords`` with
+    unbalanced braces, so no BibTeX parser can find where the value ends; the line does say it. Used
+    only when the parser failed and every line of the entry has the ``Field = {value},`` shape.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    header = _HEADER_LINE.match(lines[0]) if lines else None
+    if header is None or len(lines) < 3 or lines[-1].strip() not in {"}", ")"}:
+        return None
+    fields: list[model.Field] = []
+    for line in lines[1:-1]:
+        match = _FIELD_LINE.match(line)
+        if match is None:
+            return None
+        value = next(group for group in match.groups()[1:] if group is not None)
+        fields.append(model.Field(key=match.group(1), value=value))
+    return model.Entry(entry_type=header.group(1).lower(), key=header.group(2), fields=fields)
+
+
 def _failure_reason(block: model.ParsingFailedBlock) -> str:
     error = block.error
     reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
@@ -312,6 +337,10 @@ class BibtexReader(Reader):
                     for middleware in default_parse_stack():
                         duplicate = middleware.transform(library=duplicate)
                     entries.extend(duplicate.entries)
+                    continue
+                by_lines = None if library.entries else _entry_by_lines(text)
+                if by_lines is not None:
+                    entries.append(by_lines)
                     continue
                 count += 1
                 yield RejectedRecord(line=line, reason=_failure_reason(block), excerpt=text[:200])

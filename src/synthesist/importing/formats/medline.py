@@ -1,8 +1,10 @@
-"""MEDLINE/PubMed format reader: PubMed's ``.nbib`` ("Send to: Citation manager") and "PubMed format" .txt.
+"""MEDLINE/PubMed format reader: PubMed's ``.nbib`` ("Send to: Citation manager") and "PubMed format" .txt,
+ERIC's ``.nbib``, Ovid and EBSCOhost MEDLINE in MEDLINE format.
 
 Each line is a tag left-justified in four columns, ``- ``, and the value (``PMID- 18649386``,
 ``TI  - Patient-centredness ...``, ``FAU - Cooper, Kay``); long values wrap onto lines indented by six
-spaces; records are separated by blank lines and begin with ``PMID``.
+spaces; records are separated by blank lines (or Ovid's ``<1>`` record numbers) and begin with ``PMID``
+(PubMed) or ``OWN`` (ERIC, whose records have no PMID).
 
 Decisions:
 
@@ -12,8 +14,13 @@ Decisions:
 * publication_type: the first ``PT``. PubMed lists the primary type (``Journal Article``) first and then
   facets (``Review``, ``Research Support, Non-U.S. Gov't``); all of them stay in ``raw["PT"]``.
 * issn: the print ISSN, else the linking one, else the first ``IS`` (print is what other databases carry).
-* doi: the ``[doi]`` value of ``AID``, else of ``LID``. Keywords: ``MH`` then ``OT``, as written.
-* source_record_id and pmid: ``PMID``.
+* doi: the ``[doi]`` value of ``AID``, else of ``LID``, else a ``doi.org`` link there (ERIC writes
+  ``AID - http://dx.doi.org/10...``). url: the first other web link in ``LID``/``AID``.
+* ERIC: ``OID`` (``EJ1131633``) is the record's id, ``ISSN - ISSN-1234-4567`` its ISSN, and ``SO`` (``v10 n1
+  p1-10 2000``) gives volume, issue and pages when ``VI``/``IP``/``PG`` are absent. Keywords: ``MH`` then
+  ``OT``, as written.
+* source_record_id: ``PMID``, else ERIC's ``OID``, else the accession number ``AN``. pmid: ``PMID``, else
+  Ovid MEDLINE's ``UI``.
 
 A streaming line parser (no library reads this format with line numbers); one pass, constant memory.
 """
@@ -43,6 +50,12 @@ __all__ = ["MedlineReader"]
 EXCERPT_CHARS = 200
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,2}- ?(.*)$")
 _PMID_LINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
+_RECORD_START = re.compile(r"^(?:PMID|OWN) ?- ")
+_RECORD_NUMBER = re.compile(r"^\s*(?:<\d+>|\d+\.)\s*$")
+_SPLIT_TAGS = frozenset({"PMID", "OWN"})  # a second one in the same record: a blank line is missing
+_SO_VOLUME = re.compile(r"\bv(\w+)")
+_SO_ISSUE = re.compile(r"\bn(\w+)")
+_SO_PAGES = re.compile(r"\bp(\d+(?:-\d+)?)")
 _TAG_LINES = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,2}- ", re.MULTILINE)
 _RIS_TY = re.compile(r"^TY  - ", re.MULTILINE)
 _ISSN = re.compile(r"\b\d{4}-\d{3}[\dXx]\b")
@@ -90,29 +103,49 @@ def _doi(raw: dict[str, list[str]]) -> str | None:
         for value in raw.get(tag, ()):
             if value.rstrip().lower().endswith("[doi]"):
                 return clean_doi(value.rstrip()[: -len("[doi]")])
+    for tag in ("AID", "LID"):
+        for value in raw.get(tag, ()):
+            if "doi.org/" in value.lower():
+                return clean_doi(value)
     return None
+
+
+def _url(raw: dict[str, list[str]]) -> str | None:
+    for tag in ("LID", "AID"):
+        for value in raw.get(tag, ()):
+            link = value.strip().split(" ")[0]
+            if link.startswith(("http://", "https://")) and "doi.org/" not in link.lower():
+                return link
+    return None
+
+
+def _from_source(raw: dict[str, list[str]], pattern: re.Pattern[str]) -> str | None:
+    """Volume, issue or pages from ERIC's ``SO - v10 n1 p1-10 2000`` (only when its own tag is absent)."""
+    source = _first(raw, "SO")
+    match = pattern.search(source) if source else None
+    return match.group(1) if match else None
 
 
 def build_record(raw: dict[str, list[str]], author_sequence: list[tuple[str, int]]) -> Record:
     """The canonical record from one MEDLINE record's tags."""
-    pmid = clean_pmid(_first(raw, "PMID"))
+    pmid = clean_pmid(_first(raw, "PMID", "UI"))
     return Record(
         title=_first(raw, "TI", "BTI"),
         authors=_authors(raw, author_sequence),
-        year=parse_year(_first(raw, "DP", "DEP")),
-        journal=_first(raw, "JT", "TA"),
-        volume=_first(raw, "VI"),
-        issue=_first(raw, "IP"),
-        pages=_first(raw, "PG"),
+        year=parse_year(_first(raw, "DP", "DEP", "YR")),
+        journal=_first(raw, "JT", "TA", "JN"),
+        volume=_first(raw, "VI") or _from_source(raw, _SO_VOLUME),
+        issue=_first(raw, "IP") or _from_source(raw, _SO_ISSUE),
+        pages=_first(raw, "PG") or _from_source(raw, _SO_PAGES),
         doi=_doi(raw),
         pmid=pmid,
-        issn=_issn(raw.get("IS", [])),
+        issn=_issn(raw.get("IS", []) + raw.get("ISSN", [])),
         abstract=_first(raw, "AB"),
         keywords=split_keywords(raw.get("MH", []) + raw.get("OT", []), ";"),
         language=_first(raw, "LA"),
         publication_type=_first(raw, "PT"),
-        url=None,
-        source_record_id=pmid,
+        url=_url(raw),
+        source_record_id=pmid or _first(raw, "OID", "AN"),
         raw=raw,
     )
 
@@ -148,7 +181,7 @@ class _Builder:
         if self.problem:
             return RejectedRecord(line=self.start, reason=self.problem, excerpt=excerpt)
         record = build_record(self.raw, self.author_sequence)
-        if not (record.title or record.authors or record.pmid or record.doi):
+        if not (record.title or record.authors or record.pmid or record.doi or record.source_record_id):
             return RejectedRecord(
                 line=self.start,
                 reason=f"record starting at line {self.start} has no PMID, no title and no authors",
@@ -160,29 +193,38 @@ class _Builder:
 @register_reader
 class MedlineReader(Reader):
     name: ClassVar[str] = "nbib"
-    description: ClassVar[str] = "MEDLINE/PubMed format (.nbib, PubMed format .txt)"
+    description: ClassVar[str] = "MEDLINE/PubMed format (.nbib from PubMed or ERIC, PubMed format .txt)"
     extensions: ClassVar[tuple[str, ...]] = (".nbib", ".txt", ".medline")
 
     def sniff(self, source: SourceFile) -> float:
         head = source.head
         if _RIS_TY.search(head):
             return 0.0
-        first_line = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+        lines = (line for line in head.lstrip("\ufeff \t\r\n").split("\n", 20) if line.strip())
+        first_line = next((line for line in lines if not _RECORD_NUMBER.match(line)), "")
         if first_line.startswith("PMID-"):
             return 1.0
-        if _PMID_LINE.search(head) and len(_TAG_LINES.findall(head, 0, 4096)) >= 3:
+        tag_lines = len(_TAG_LINES.findall(head, 0, 4096))
+        if (_RECORD_START.match(first_line) or first_line.startswith("VN  - Ovid")) and tag_lines >= 3:
+            return 0.95  # ERIC's .nbib starts with "OWN - ERIC", Ovid's MEDLINE format with its "VN" line
+        if _PMID_LINE.search(head) and tag_lines >= 3:
             return 0.9
+        if _TAG_LINES.match(first_line) and tag_lines >= 5:
+            return 0.6  # MEDLINE-tagged, from a database that leaves PMID and OWN out
         return 0.0
 
     def read(self, source: SourceFile, options: ReadOptions) -> Iterator[ReadItem]:
-        if not _PMID_LINE.search(source.head):
+        head = source.head
+        starts = _PMID_LINE.search(head) or re.search(r"^OWN ?- ", head, re.MULTILINE)
+        if not starts and len(_TAG_LINES.findall(head, 0, 4096)) < 3:
             raise ImportFileError(
-                f"{source.name}:1: no 'PMID- ' line, so this is not MEDLINE/PubMed format",
+                f"{source.name}:1: no 'PMID- ' line (nor 'OWN - ', nor other tag lines such as 'TI  - '), "
+                "so this is not MEDLINE format",
                 hint="Check the export format, or pass the right --format.",
             )
         current: _Builder | None = None
         for number, line in source.lines():
-            if not line.strip():
+            if not line.strip() or _RECORD_NUMBER.match(line):
                 if current is not None:
                     yield current.finish()
                     current = None
@@ -202,7 +244,7 @@ class MedlineReader(Reader):
                 )
                 continue
             tag, value = match.group(1), match.group(2)
-            if tag == "PMID" and "PMID" in current.raw:
+            if tag in _SPLIT_TAGS and tag in current.raw:
                 # a missing blank line between two records: the first ends here
                 yield current.finish()
                 current = _Builder(number)
