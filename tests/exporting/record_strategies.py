@@ -12,7 +12,7 @@ import string
 
 from hypothesis import strategies as st
 
-from synthesist.records.clean import clean_text
+from synthesist.records.clean import clean_text, is_placeholder
 from synthesist.records.model import Author, Record
 
 # Letters from several scripts, digits, punctuation (LaTeX specials, quotes, braces, semicolons,
@@ -37,6 +37,8 @@ def text(
         .map(_clean)
         .filter(lambda value: value is not None)
         .map(lambda value: str(value))
+        # "{N}ull" is clean text, but BibTeX reads it back as "Null", a placeholder (read as missing)
+        .filter(lambda value: not is_placeholder(value.replace("{", "").replace("}", "")))
     )
 
 

@@ -81,3 +81,12 @@ def test_decoding_a_decoded_escape_gives_the_text_back(text: str) -> None:
     import html
 
     assert decode_entities(html.escape(text)) == text
+
+
+def test_formatting_tags_go_but_comparisons_and_decoded_text_stay() -> None:
+    europe_pmc = "Background.<h4>Methods</h4>(<i>P</i> = 0.05) in <jats:p>children</jats:p>"
+    assert clean_text(europe_pmc, entities=True) == "Background. Methods (P = 0.05) in children"
+    assert clean_text("p<0.05 and a <b >bold</b> claim", entities=True) == "p<0.05 and a bold claim"
+    # a tag written as references is text the database meant to show: decoded once, not stripped
+    assert clean_text("the &lt;i&gt; element", entities=True) == "the <i> element"
+    assert clean_text("<i>kept</i> without entities=True") == "<i>kept</i> without entities=True"

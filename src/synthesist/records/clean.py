@@ -13,6 +13,11 @@ Entities: text formats (CSV, RIS, MEDLINE, BibTeX) carry what the database's web
 Scopus abstract may hold ``&lt;`` for ``<``. Readers of those formats pass ``entities=True`` and the
 references are decoded exactly once (``&amp;lt;`` becomes the text ``&lt;``). XML readers must not:
 their parser has already decoded once.
+
+Markup: the same web pages leave HTML and JATS tags in titles and abstracts (Europe PMC's
+``<h4>Background</h4>``, ``(<i>P</i> = 0.05)``, Crossref's ``<jats:p>``). With ``entities=True`` the tags
+of a short list of formatting elements are removed before the references are decoded, so a real
+``p<0.05`` or a decoded ``&lt;i&gt;`` is never taken for a tag.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ __all__ = [
     "is_placeholder",
     "parse_year",
     "split_keywords",
+    "strip_markup",
 ]
 
 # Case matters for the short ones: "NA" is R's missing value, "Na" a Korean family name.
@@ -55,6 +61,15 @@ _PHRASE_STARTS |= {letter.lower() for letter in _PHRASE_STARTS}
 # "&paragraph" or "&not" in "R&notation" as the HTML5 legacy entities ¶ and ¬.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
+# Formatting elements only (inline and block), with their JATS/MathML prefixes; anything else that looks
+# like a tag is left alone, since "<" in an abstract is far more often a comparison than markup.
+_MARKUP = re.compile(
+    r"</?(?:jats:|mml:)?(?:i|b|u|em|strong|sup|sub|sc|italic|bold|small|span|font|a|p|br|hr|div|"
+    r"h[1-6]|ul|ol|li|title|sec|abstract|list|list-item|inline-formula|break)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_BLOCK_MARKUP = re.compile(r"</?(?:jats:)?(?:p|br|hr|div|h[1-6]|li|title|sec|break)\b", re.IGNORECASE)
+
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
@@ -79,6 +94,13 @@ def decode_entities(text: str) -> str:
     return _ENTITY.sub(lambda match: html.unescape(match.group(0)), text)
 
 
+def strip_markup(text: str) -> str:
+    """Remove HTML/JATS formatting tags: block elements leave a space, inline ones nothing."""
+    if "<" not in text:
+        return text
+    return _MARKUP.sub(lambda match: " " if _BLOCK_MARKUP.match(match.group(0)) else "", text)
+
+
 def _collapse(value: str) -> str:
     # str.split() with no argument splits on every Unicode space, like \s+, at a fifth of the cost
     return " ".join(value.split())
@@ -87,11 +109,12 @@ def _collapse(value: str) -> str:
 def clean_text(value: str | None, *, entities: bool = False) -> str | None:
     """Collapse white space; ``None`` for an empty value or a placeholder (``NA``, ``N/A``...).
 
-    ``entities=True`` also decodes character references once (text formats only, see above).
+    ``entities=True`` also removes formatting tags and decodes character references once (text
+    formats only, see above).
     """
     if value is None:
         return None
-    text = _collapse(decode_entities(value) if entities else value)
+    text = _collapse(decode_entities(strip_markup(value)) if entities else value)
     if not text or is_placeholder(text):
         return None
     return text
