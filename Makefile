@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 
-.PHONY: demo test lint benchmarks benchmark-screening benchmark-web clean install install-test
+.PHONY: demo test lint benchmarks benchmark-startup benchmark-screening benchmark-web clean install install-test
 
 # pip -qq: errors still show; pip's warnings (e.g. about a machine's own index settings) would make a
 # newcomer's first `make demo` look broken when nothing is.
@@ -44,11 +44,17 @@ lint: install-test
 	$(BIN)/mypy
 
 ## benchmarks: run the measurements and update docs/benchmarks.md
-benchmarks: install
+benchmarks: install benchmark-startup
 	$(BIN)/python benchmarks/import_speed.py --records 100000 --update-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/import_formats.py --update-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/dedup_accuracy.py --update-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/dedup_speed.py --update-docs docs/benchmarks.md
+
+## benchmark-startup: how long --help, --version, status, records show and screen decide take as whole
+## processes on a small project (target: under 0.3 s); writes "Command start-up"
+benchmark-startup: install
+	$(BIN)/python benchmarks/cli_startup.py --runs 10 --update-docs docs/benchmarks.md
+
 # benchmark-screening is not in `benchmarks`: 65 ASReview runs plus ours take about 40 min on 2 cores.
 
 ## benchmark-screening: our screening prioritisation beside ASReview elas_u4 on the labelled sets in

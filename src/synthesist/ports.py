@@ -10,56 +10,59 @@ import builtins
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from synthesist.appraisal.model import NewAnswer, StoredAnswer, StudyCategory
-from synthesist.dedup.model import (
-    DedupRun,
-    DuplicateGroup,
-    FilledField,
-    GroupOrigin,
-    NewDedupRun,
-    Outcome,
-    PairStatus,
-    PairVerdict,
-    StoredPair,
-)
-from synthesist.events import Event, LoggedEvent
-from synthesist.extraction.model import (
-    Completion,
-    ConsensusValue,
-    ExtractedValue,
-    Flag,
-    Resolution,
-    Role,
-    ValueSource,
-)
-from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure, Study
-from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
-from synthesist.records.model import Record
-from synthesist.records.query import RecordFilter
-from synthesist.records.stored import StoredRecord
-from synthesist.review.accounts import Membership, UserAccount, WebSession
-from synthesist.screening.model import NewDecision, ScreeningDecision, SeedStudy, Stage
-from synthesist.search.runs import NewSearchRun, RunStatus, SearchRun
-from synthesist.synthesis.cerqual import Component, Concern, Confidence, Finding
-from synthesist.synthesis.concept_model import Link as ModelLink
-from synthesist.synthesis.concept_model import NodeRef
-from synthesist.synthesis.concept_model import Outcome as ModelOutcome
-from synthesist.synthesis.entries import (
-    CodeHistoryEntry,
-    CodingResolution,
-    CodingStatus,
-    HistoryAction,
-    Memo,
-    MemoTarget,
-    NewCoding,
-    NewDocument,
-    ResolutionOutcome,
-    StoredCoding,
-)
-from synthesist.synthesis.model import AnchorStatus, Code, Document, Theme, ThemeLevel
-from synthesist.synthesis.model import Page as TextPage
+# Only for the annotations: importing the models here would load every domain package (and what they
+# import) whenever the workspace module is, that is, for every command.
+if TYPE_CHECKING:
+    from synthesist.appraisal.model import NewAnswer, StoredAnswer, StudyCategory
+    from synthesist.dedup.model import (
+        DedupRun,
+        DuplicateGroup,
+        FilledField,
+        GroupOrigin,
+        NewDedupRun,
+        Outcome,
+        PairStatus,
+        PairVerdict,
+        StoredPair,
+    )
+    from synthesist.events import Event, LoggedEvent
+    from synthesist.extraction.model import (
+        Completion,
+        ConsensusValue,
+        ExtractedValue,
+        Flag,
+        Resolution,
+        Role,
+        ValueSource,
+    )
+    from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure, Study
+    from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
+    from synthesist.records.model import Record
+    from synthesist.records.query import RecordFilter
+    from synthesist.records.stored import StoredRecord
+    from synthesist.review.accounts import Membership, UserAccount, WebSession
+    from synthesist.screening.model import NewDecision, ScreeningDecision, SeedStudy, Stage
+    from synthesist.search.runs import NewSearchRun, RunStatus, SearchRun
+    from synthesist.synthesis.cerqual import Component, Concern, Confidence, Finding
+    from synthesist.synthesis.concept_model import Link as ModelLink
+    from synthesist.synthesis.concept_model import NodeRef
+    from synthesist.synthesis.concept_model import Outcome as ModelOutcome
+    from synthesist.synthesis.entries import (
+        CodeHistoryEntry,
+        CodingResolution,
+        CodingStatus,
+        HistoryAction,
+        Memo,
+        MemoTarget,
+        NewCoding,
+        NewDocument,
+        ResolutionOutcome,
+        StoredCoding,
+    )
+    from synthesist.synthesis.model import AnchorStatus, Code, Document, Theme, ThemeLevel
+    from synthesist.synthesis.model import Page as TextPage
 
 __all__ = [
     "AppraisalRepository",

@@ -107,6 +107,14 @@ def test_built_in_rankers_are_registered() -> None:
     assert get_ranker("svm") is not get_ranker("svm")  # a ranker holds its fit: one per caller
 
 
+def test_the_protocol_knows_the_built_in_rankers_without_importing_them() -> None:
+    from synthesist.screening.prioritise import models
+    from synthesist.screening.prioritise.names import BUILT_IN_RANKERS
+
+    defined_here = {cls.name for cls in available_rankers().values() if cls.__module__ == models.__name__}
+    assert defined_here == BUILT_IN_RANKERS
+
+
 def test_unknown_ranker_lists_the_available_ones() -> None:
     with pytest.raises(UnknownPlugin) as caught:
         get_ranker("bert-xl")

@@ -37,7 +37,7 @@ from synthesist.review.protocol_errors import (
     protocol_error,
     syntax_error,
 )
-from synthesist.screening.prioritise.models import DEFAULT_RANKER, OPTIONAL_RANKERS, available_rankers
+from synthesist.screening.prioritise.names import BUILT_IN_RANKERS, DEFAULT_RANKER, OPTIONAL_RANKERS
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -236,10 +236,14 @@ class PrioritisationSection(_Section):
     @field_validator("model")
     @classmethod
     def _model_known(cls, name: str) -> str:
-        rankers = available_rankers()
         # A model from an optional extra may be missing on this machine and present on a colleague's;
         # asking for it to rank says which extra to install.
-        if name not in rankers and name not in OPTIONAL_RANKERS:
+        if name in BUILT_IN_RANKERS or name in OPTIONAL_RANKERS:
+            return name  # known without importing the rankers (scikit-learn): every command reads this
+        from synthesist.screening.prioritise.models import available_rankers  # plug-ins register there
+
+        rankers = available_rankers()
+        if name not in rankers:
             names = ", ".join(f'"{known}"' for known in rankers)
             raise ValueError(f"is not a ranking model; expected one of {names}")
         return name

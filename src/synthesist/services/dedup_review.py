@@ -32,7 +32,6 @@ from synthesist.events import (
 from synthesist.ports import UnitOfWork
 from synthesist.records.model import CANONICAL_FIELDS, Record
 from synthesist.records.stored import StoredRecord
-from synthesist.services.dedup import grow_group
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -177,6 +176,9 @@ def _join(uow: UnitOfWork, record_ids: Sequence[int], origin: GroupOrigin, actor
             created_by=actor,
             filled=fill_gaps(primary, records),
         )
+    # the matching engine (rapidfuzz) loads with it: only when groups join, not for `records show`
+    from synthesist.services.dedup import grow_group
+
     target = min(group_ids)
     grow_group(uow, target, cluster, group_ids - {target}, records)
     return target

@@ -48,16 +48,20 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from synthesist.errors import UserError
 from synthesist.ports import UnitOfWork
 from synthesist.screening.model import DecisionKind, Stage, StageStatus, Vote
-from synthesist.screening.prioritise import ActiveLearner, Source, Suggestion, get_ranker, record_text
-from synthesist.screening.prioritise.models import Features
 from synthesist.services.screening import ScreeningOverview, overview_in, stage_rules, waiting_for
+from synthesist.wording import plural
 from synthesist.workspace import Workspace
+
+# The ranking (NumPy, SciPy, scikit-learn: seconds to import) loads when a queue first ranks, not
+# with this module, which every screening command imports.
+if TYPE_CHECKING:
+    from synthesist.screening.prioritise import ActiveLearner, Source, Suggestion
+    from synthesist.screening.prioritise.models import Features
 
 __all__ = ["NextRecord", "Order", "PrioritisedQueue", "Reason", "prioritised_next", "training_labels"]
 
@@ -87,12 +91,16 @@ class Reason(StrEnum):
     ID_ORDER = "id order"
 
 
-_REASON = {
-    Source.MODEL: Reason.MODEL,
-    Source.SEEDS: Reason.SIMILAR,
-    Source.KEYWORDS: Reason.KEYWORDS,
-    Source.RANDOM: Reason.RANDOM,
-}
+def _reason(source: Source) -> Reason:
+    from synthesist.screening.prioritise import Source  # loaded already: the suggestion came from it
+
+    reasons = {
+        Source.MODEL: Reason.MODEL,
+        Source.SEEDS: Reason.SIMILAR,
+        Source.KEYWORDS: Reason.KEYWORDS,
+        Source.RANDOM: Reason.RANDOM,
+    }
+    return reasons[source]
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,9 @@ class NextRecord:
     def explain(self) -> str:
         """One line for the reviewer."""
         if self.reason is Reason.MODEL:
-            return f"ranked by model ({self.model}, retrained after {self.trained_on} decisions)"
+            return (
+                f"ranked by model ({self.model}, retrained after {plural(self.trained_on or 0, 'decision')})"
+            )
         return {
             Reason.CHECK: "a check of another reviewer's decision (checks come first)",
             Reason.SEED: "a seed study (known to be relevant, and screened like any other)",
@@ -252,7 +262,7 @@ class PrioritisedQueue:
         walker, pool = self._new_learner(state.labels, candidates, batch_size=limit + 1)
         while len(found) < limit and (suggestion := walker.next()) is not None:
             found.append(self._suggested(suggestion, pool, len(state.waiting), len(state.labels)))
-            walker.label(suggestion.index, suggestion.source not in (Source.KEYWORDS, Source.RANDOM))
+            walker.label(suggestion.index, _reason(suggestion.source) not in (Reason.KEYWORDS, Reason.RANDOM))
         return found
 
     # reading --------------------------------------------------------------------------------------
@@ -331,6 +341,8 @@ class PrioritisedQueue:
     def _prepare(self, record_ids: list[int]) -> None:
         """Compute the features of these records: the slow step, once per session (again only if
         records are imported during it)."""
+        from synthesist.screening.prioritise import get_ranker, record_text
+
         with self._workspace.unit_of_work(write=False) as uow:
             stored = uow.records.get_many(record_ids, with_raw=False)
         ids = sorted(stored)
@@ -372,6 +384,10 @@ class PrioritisedQueue:
     ) -> tuple[ActiveLearner, list[int]]:
         """A learner over the labelled records and the candidates, and the record id of each of its
         indices (record id order, so the same records and labels give the same learner)."""
+        import numpy as np
+
+        from synthesist.screening.prioritise import ActiveLearner, get_ranker
+
         pool = sorted(candidates | set(labels))
         index = {record_id: i for i, record_id in enumerate(pool)}
         rows = np.asarray([self._rows[record_id] for record_id in pool], dtype=np.intp)
@@ -395,7 +411,7 @@ class PrioritisedQueue:
     def _suggested(
         self, suggestion: Suggestion, pool: list[int], waiting: int, trained_on: int | None
     ) -> NextRecord:
-        reason = _REASON[suggestion.source]
+        reason = _reason(suggestion.source)
         by_model = reason is Reason.MODEL
         return NextRecord(
             record_id=pool[suggestion.index],

@@ -3,44 +3,91 @@
 ``with storage.unit_of_work() as uow: ...; uow.commit()`` — leaving the block without commit (or on
 an exception) rolls everything back, including the events, so the log never says something happened
 that did not.
+
+Each repository is made, and its module imported, the first time a unit of work asks for it: a
+command that reads the records does not load the code (and the libraries) of coding or CERQual.
 """
 
 from __future__ import annotations
 
+import importlib
 from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from synthesist.storage.appraisal_repository import SqlAppraisalRepository
-from synthesist.storage.cerqual_repository import SqlCerqualRepository, SqlConceptModelRepository
-from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.storage.engine import BEGIN_MODE
-from synthesist.storage.extraction_repository import SqlExtractionRepository
-from synthesist.storage.fulltext_repository import SqlFulltextRepository
-from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
-from synthesist.storage.screening_repository import SqlScreeningRepository
-from synthesist.storage.search_repository import SqlSearchRunRepository
-from synthesist.storage.synthesis_repository import SqlSynthesisRepository
-from synthesist.storage.users_repository import SqlUserRepository
+
+if TYPE_CHECKING:
+    from synthesist.storage.appraisal_repository import SqlAppraisalRepository
+    from synthesist.storage.cerqual_repository import SqlCerqualRepository, SqlConceptModelRepository
+    from synthesist.storage.dedup_repository import SqlDedupRepository
+    from synthesist.storage.extraction_repository import SqlExtractionRepository
+    from synthesist.storage.fulltext_repository import SqlFulltextRepository
+    from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
+    from synthesist.storage.screening_repository import SqlScreeningRepository
+    from synthesist.storage.search_repository import SqlSearchRunRepository
+    from synthesist.storage.synthesis_repository import SqlSynthesisRepository
+    from synthesist.storage.users_repository import SqlUserRepository
 
 __all__ = ["SqlUnitOfWork"]
 
+_Repo = TypeVar("_Repo")
+
+
+class _Repository(Generic[_Repo]):
+    """A repository of the unit of work, built on first use inside ``with`` from its module's class."""
+
+    def __init__(self, module: str, class_name: str) -> None:
+        self._module = f"synthesist.storage.{module}"
+        self._class_name = class_name
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[_Repo]: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type | None = None) -> _Repo: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type | None = None) -> _Repo | _Repository[_Repo]:
+        if uow is None:
+            return self  # looked up on the class
+        made = uow._repositories.get(self._name)
+        if made is None:
+            assert uow._connection is not None, f"uow.{self._name} used outside `with unit_of_work()`"
+            repository_class = getattr(importlib.import_module(self._module), self._class_name)
+            made = uow._repositories[self._name] = repository_class(uow._connection, uow._project_id)
+        return made  # type: ignore[no-any-return]  # the class named, whose type the annotation gives
+
 
 class SqlUnitOfWork:
-    batches: SqlBatchRepository
-    records: SqlRecordRepository
-    events: SqlEventRepository
-    dedup: SqlDedupRepository
-    screening: SqlScreeningRepository
-    fulltext: SqlFulltextRepository
-    extraction: SqlExtractionRepository
-    appraisal: SqlAppraisalRepository
-    synthesis: SqlSynthesisRepository
-    cerqual: SqlCerqualRepository
-    concept_model: SqlConceptModelRepository
-    users: SqlUserRepository
-    search_runs: SqlSearchRunRepository
+    batches: _Repository[SqlBatchRepository] = _Repository("repositories", "SqlBatchRepository")
+    records: _Repository[SqlRecordRepository] = _Repository("repositories", "SqlRecordRepository")
+    events: _Repository[SqlEventRepository] = _Repository("repositories", "SqlEventRepository")
+    dedup: _Repository[SqlDedupRepository] = _Repository("dedup_repository", "SqlDedupRepository")
+    screening: _Repository[SqlScreeningRepository] = _Repository(
+        "screening_repository", "SqlScreeningRepository"
+    )
+    fulltext: _Repository[SqlFulltextRepository] = _Repository("fulltext_repository", "SqlFulltextRepository")
+    extraction: _Repository[SqlExtractionRepository] = _Repository(
+        "extraction_repository", "SqlExtractionRepository"
+    )
+    appraisal: _Repository[SqlAppraisalRepository] = _Repository(
+        "appraisal_repository", "SqlAppraisalRepository"
+    )
+    synthesis: _Repository[SqlSynthesisRepository] = _Repository(
+        "synthesis_repository", "SqlSynthesisRepository"
+    )
+    cerqual: _Repository[SqlCerqualRepository] = _Repository("cerqual_repository", "SqlCerqualRepository")
+    concept_model: _Repository[SqlConceptModelRepository] = _Repository(
+        "cerqual_repository", "SqlConceptModelRepository"
+    )
+    users: _Repository[SqlUserRepository] = _Repository("users_repository", "SqlUserRepository")
+    search_runs: _Repository[SqlSearchRunRepository] = _Repository(
+        "search_repository", "SqlSearchRunRepository"
+    )
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -48,6 +95,7 @@ class SqlUnitOfWork:
         self._write = write
         self._connection: sa.Connection | None = None
         self._transaction: sa.RootTransaction | None = None
+        self._repositories: dict[str, Any] = {}
 
     def __enter__(self) -> SqlUnitOfWork:
         connection = self._engine.connect()
@@ -56,19 +104,7 @@ class SqlUnitOfWork:
             connection = connection.execution_options(**{BEGIN_MODE: "DEFERRED"})
         self._connection = connection
         self._transaction = connection.begin()
-        self.batches = SqlBatchRepository(connection, self._project_id)
-        self.records = SqlRecordRepository(connection, self._project_id)
-        self.events = SqlEventRepository(connection, self._project_id)
-        self.dedup = SqlDedupRepository(connection, self._project_id)
-        self.screening = SqlScreeningRepository(connection, self._project_id)
-        self.fulltext = SqlFulltextRepository(connection, self._project_id)
-        self.extraction = SqlExtractionRepository(connection, self._project_id)
-        self.appraisal = SqlAppraisalRepository(connection, self._project_id)
-        self.synthesis = SqlSynthesisRepository(connection, self._project_id)
-        self.cerqual = SqlCerqualRepository(connection, self._project_id)
-        self.concept_model = SqlConceptModelRepository(connection, self._project_id)
-        self.users = SqlUserRepository(connection, self._project_id)
-        self.search_runs = SqlSearchRunRepository(connection, self._project_id)
+        self._repositories = {}  # a second `with` on this object gets repositories on the new connection
         return self
 
     def __exit__(

@@ -41,6 +41,7 @@ from sklearn.naive_bayes import ComplementNB, MultinomialNB
 from sklearn.svm import LinearSVC
 
 from synthesist.errors import UnknownPlugin
+from synthesist.screening.prioritise.names import DEFAULT_RANKER, OPTIONAL_RANKERS
 
 __all__ = [
     "DEFAULT_RANKER",
@@ -62,15 +63,6 @@ __all__ = [
 Features: TypeAlias = Any
 """A 2-D matrix with one row per record: a SciPy sparse matrix (TF-IDF) or a NumPy array
 (embeddings). Rows are selected with ``features[indices]``."""
-
-DEFAULT_RANKER = "svm"
-"""The ranker used when none is named: the best of the built-ins on the benchmark datasets."""
-
-
-OPTIONAL_RANKERS = {"minilm": "embeddings"}
-"""Rankers that register only where an optional extra is installed, by name: the extra's name.
-A protocol may name them on a machine without the extra (a team shares one ``review.toml``); asking
-for one there says which extra to install."""
 
 
 class Ranker(ABC):
