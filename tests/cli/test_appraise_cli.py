@@ -114,7 +114,7 @@ def test_import_is_all_or_nothing(runner: CliRunner, project: Path, tmp_path: Pa
     assert "Error: casp.csv:3: study 'Cooper 2002', question 2: 'perhaps' is not an answer" in out
     assert json.loads(run(runner, "appraise", "status", "--json"))["statuses"] == {"not started": 3}
     sheet.write_text("study,question,answer\nCooper 2002,1,yes\nCooper 2002,2,no\n", encoding="utf-8")
-    assert "Imported 2 answers on 1 studies from casp.csv" in run(runner, "appraise", "import", str(sheet))
+    assert "Imported 2 answers on 1 study from casp.csv" in run(runner, "appraise", "import", str(sheet))
 
 
 def test_verify_conflicts_resolve_and_agreement(runner: CliRunner, project: Path) -> None:

@@ -81,7 +81,7 @@ def test_a_coding_session_from_the_command_line(project: Path, runner: CliRunner
     run(runner, "synthesis", "reject", f"C{ids['Patients wanted to be listened to.']}", "--as", "alice")
     assert "1 accepted, 1 rejected, 0 pending" in run(runner, "synthesis", "agreement", "--assistant")
     tree = run(runner, "code", "list", "--tree")
-    assert "Being listened to" in tree and "listened to (2 codings, 1 studies)" in tree
+    assert "Being listened to" in tree and "listened to (2 codings, 1 study)" in tree
     assert "every coding is where it was made" in run(runner, "doc", "anchors").lower()
 
 

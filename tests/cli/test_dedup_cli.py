@@ -68,7 +68,8 @@ def test_dedup_run_and_status_report_duplicates_removed_and_records_remaining(
     assert "run `synthesist dedup run`" in before and "duplicates removed" not in before
 
     out = words(run(runner, "dedup", "run", "-p", searched))
-    assert "1 new duplicate groups" in out and "1 possible duplicates" in out
+    assert "1 new duplicate group," in out and "1 possible duplicate." in out
+    assert "1 possible duplicate to review" in out
     assert "Records identified 7" in out and "Duplicates removed 1" in out and "Records remaining 6" in out
     assert "`synthesist dedup review`" in out
 

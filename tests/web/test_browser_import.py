@@ -69,7 +69,7 @@ def test_the_owner_imports_a_file_and_merges_a_near_duplicate_with_the_keyboard(
     _assert_labelled(olwen)
     with olwen.expect_navigation():
         olwen.get_by_role("button", name="Find duplicates").click()
-    assert "1 possible duplicates to review" in olwen.inner_text("#dedup-ran")
+    assert "1 possible duplicate to review" in olwen.inner_text("#dedup-ran")
     marks = olwen.locator("table.compare mark.diff")
     assert marks.count() >= 2
     assert "managment" in olwen.locator("table.compare").inner_text()

@@ -67,7 +67,7 @@ def test_the_owner_runs_dedup_and_a_reviewer_merges_the_near_duplicates(with_pai
     served = with_pair
     olwen = served.client("olwen")
     ran = _run(olwen, served)
-    assert "1 possible duplicates to review" in ran
+    assert "1 possible duplicate to review" in ran
     [view] = review_queue(served.a)
     first, second = view.first.id, view.second.id
 

@@ -29,11 +29,13 @@ from synthesist.services.appraisal_views import (
     appraisal_overview,
     study_detail,
 )
+from synthesist.wording import plural, verb_for
 from synthesist.workspace import current_actor
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Critical appraisal of the included studies with a checklist (CASP, JBI, MMAT or your own), "
     "overall ratings from review.toml's rating rules, and the appraisal table and plots.\n\n"
     "Example: synthesist appraise start --as alice",
@@ -69,6 +71,7 @@ def start(
     you go.
 
     Example: synthesist appraise start --as alice
+
     Example: synthesist appraise start "Cooper 2008" --quotes --as alice
     """
     name = current_actor(actor)
@@ -129,8 +132,8 @@ def import_command(
         print_json({"file": result.file_name, "answers": [_result_json(r) for r in result.answers]})
         return
     console.print(
-        f"Imported {len(result.answers)} answers on {len(result.studies)} studies "
-        f"from {escape(result.file_name)}."
+        f"Imported {plural(len(result.answers), 'answer')} on "
+        f"{plural(len(result.studies), 'study', 'studies')} from {escape(result.file_name)}."
     )
 
 
@@ -165,7 +168,7 @@ def verify(
         results = verify_study(workspace, study, reviewer=name, flags=flags, comment=comment)
     differing = [r for r in results if r.question_status.value == "conflict"]
     console.print(
-        f"Checked {len(results)} answers of {escape(results[0].study)}: "
+        f"Checked {plural(len(results), 'answer')} of {escape(results[0].study)}: "
         f"{len(results) - len(differing)} confirmed, {len(differing)} in conflict; "
         f"study {results[-1].study_status.value}."
     )
@@ -192,7 +195,7 @@ def conflicts(project: ProjectOption = None, as_json: JsonOption = False) -> Non
             ]
         )
         return
-    table = Table(title=f"{len(found)} conflicts")
+    table = Table(title=plural(len(found), "conflict"))
     table.add_column("Study")
     table.add_column("Question", overflow="fold", ratio=1)
     table.add_column("Answers", overflow="fold", ratio=1)
@@ -256,7 +259,8 @@ def category(
     console.print(f"{escape(result.study)} is appraised as {escape(result.category)}{escape(was)}.")
     if result.set_aside:
         console.print(
-            f"{result.set_aside} answers to {escape(str(result.previous))} questions no longer count."
+            f"{plural(result.set_aside, 'answer')} to {escape(str(result.previous))} questions "
+            f"{verb_for(result.set_aside, 'no longer counts', 'no longer count')}."
         )
 
 

@@ -28,6 +28,7 @@ from synthesist.services.appraisal_setup import (
     coverage_of,
     unknown_answers,
 )
+from synthesist.wording import plural
 
 __all__ = ["register"]
 
@@ -58,7 +59,7 @@ def checklists(project: ProjectOption = None, as_json: JsonOption = False) -> No
             ]
         )
         return
-    table = Table(title=f"{len(found)} checklists")
+    table = Table(title=plural(len(found), "checklist"))
     for heading in ("Id", "Name", "Version", "Questions", "Licence", "From"):
         table.add_column(heading, overflow="fold")
     for item in found:
@@ -79,7 +80,8 @@ def _question_count(checklist: Checklist) -> str:
     if not checklist.categories:
         return str(len(checklist.questions))
     asked = sorted({len(checklist.questions_for(s.id)) for s in checklist.categories})
-    return f"{'/'.join(map(str, asked))} per study ({len(checklist.categories)} categories)"
+    categories = plural(len(checklist.categories), "category", "categories")
+    return f"{'/'.join(map(str, asked))} per study ({categories})"
 
 
 def checklist_show(
@@ -272,6 +274,7 @@ def table(
     that made them (as in the reference review's Table S3).
 
     Example: synthesist appraise table -o appraisal.docx
+
     Example: synthesist appraise table --format csv > appraisal.csv
     """
     with open_project(project) as workspace:
@@ -303,6 +306,7 @@ def plot(
     plot shows, for each question, the share of studies per answer.
 
     Example: synthesist appraise plot -o appraisal.png
+
     Example: synthesist appraise plot --kind summary -o appraisal-summary.svg
     """
     with open_project(project) as workspace:
@@ -313,6 +317,7 @@ def plot(
 def register(app: typer.Typer) -> None:
     app.command("checklists")(checklists)
     checklist_app = typer.Typer(
+        rich_markup_mode="markdown",
         help="One appraisal checklist.\n\nExample: synthesist appraise checklist show casp-qualitative",
         no_args_is_help=True,
     )

@@ -26,10 +26,12 @@ from synthesist.services.cerqual import (
 )
 from synthesist.services.synthesis_outputs import output_format
 from synthesist.synthesis.cerqual import CERQUAL_FORMATS, Component, FindingView
+from synthesist.wording import plural
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="GRADE-CERQual: how much confidence each review finding deserves — its contributing studies "
     "(from the coding of its themes), the four components (methodological limitations, pre-filled "
     "from the appraisal ratings; coherence; adequacy, with the numbers of studies and participants; "
@@ -214,8 +216,11 @@ def set_command(
     the numbers unless --explanation says more; the others need one.
 
     Example: synthesist cerqual set F1 coherence minor -e "one study's data fit less well"
+
     Example: synthesist cerqual set F1 ml suggested
+
     Example: synthesist cerqual set F1 confidence moderate -e "minor concerns about coherence and adequacy"
+
     Example: synthesist cerqual set F2 --participants 48 --participants-note "from the papers' tables"
     """
     change = FindingChange(statement, theme, participants, participants_note, clear_participants)
@@ -290,6 +295,7 @@ def table_command(
     Synthesist's suggestion, labelled as such). --profile writes the evidence profile instead.
 
     Example: synthesist cerqual table -o soqf.docx
+
     Example: synthesist cerqual table --profile --format html -o profile.html
     """
     chosen = output_format(str(output) if output is not None else None, format_name, CERQUAL_FORMATS)
@@ -299,4 +305,4 @@ def table_command(
     with open_project(project) as workspace:
         count = write_findings_table(workspace, buffer, chosen, profile=profile)
     what = "evidence profile" if profile else "Summary of Qualitative Findings"
-    write_output(output, buffer.getvalue(), f"the {what} ({count} findings)")
+    write_output(output, buffer.getvalue(), f"the {what} ({plural(count, 'finding')})")

@@ -27,11 +27,13 @@ from synthesist.services.synthesis_coding import apply_code, remove_coding
 from synthesist.services.synthesis_snapshot import coding_snapshot
 from synthesist.synthesis.model import Code, CodingOrigin, CodingSnapshot, Theme
 from synthesist.synthesis.themes import children
+from synthesist.wording import plural
 from synthesist.workspace import current_actor
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Codes: apply them to spans of the documents (as a participant quote or an author "
     "interpretation), keep the codebook's codes (define, rename, merge, split, memos), and reach "
     "consensus between two coders.\n\n"
@@ -94,6 +96,7 @@ def apply(
     coders may share the span.
 
     Example: synthesist code apply D3 "being listened to" --segment 12 --kind quote --as alice
+
     Example: synthesist code apply "Cooper 2008" trust --text "someone they could trust" --kind interpretation
     """
     name = current_actor(actor)
@@ -148,7 +151,7 @@ def list_command(
     if tree:
         console.print(theme_tree(snapshot, counts))
         return
-    table = Table(title=f"{len(codes)} code{'s' if len(codes) != 1 else ''}", title_justify="left")
+    table = Table(title=plural(len(codes), "code"), title_justify="left")
     for column in ("id", "code", "codings", "documents", "studies", "definition"):
         table.add_column(column)
     for code in codes:
@@ -270,7 +273,7 @@ def merge(
         result = merge_codes(workspace, source, target)
     console.print(
         f"Merged {escape(repr(result.source.name))} into {escape(repr(result.target.name))}: "
-        f"{len(result.moved)} codings moved, {len(result.folded)} folded into overlapping ones."
+        f"{plural(len(result.moved), 'coding')} moved, {len(result.folded)} folded into overlapping ones."
     )
 
 
@@ -292,7 +295,7 @@ def split(
         result = split_code(workspace, code, into=into, codings=numbers)
     made = " (new)" if result.created else ""
     console.print(
-        f"Moved {len(result.moved)} codings from {escape(repr(result.source.name))} to "
+        f"Moved {plural(len(result.moved), 'coding')} from {escape(repr(result.source.name))} to "
         f"{escape(repr(result.target.name))}{made}."
     )
 
@@ -314,8 +317,7 @@ def agree(
         made = agree_document(workspace, document, coders)
         remaining = list_disagreements(workspace, coders, document)
     console.print(
-        f"{len(made)} consensus coding{'s' if len(made) != 1 else ''} made; "
-        f"{len(remaining)} disagreements left."
+        f"{plural(len(made), 'consensus coding')} made; {plural(len(remaining), 'disagreement')} left."
     )
 
 
@@ -345,7 +347,7 @@ def disagreements(
     if not found:
         console.print("No open disagreements.")
         return
-    table = Table(title=f"{len(found)} disagreement{'s' if len(found) != 1 else ''}", title_justify="left")
+    table = Table(title=plural(len(found), "disagreement"), title_justify="left")
     for column in ("document", "segment", "code", "coded by", "text"):
         table.add_column(column)
     for doc, d in found:
@@ -426,7 +428,7 @@ def _theme_label(theme: Theme) -> str:
 
 def _code_label(code: Code, counts: dict[int, tuple[int, int, int]]) -> str:
     used, _, studies = counts.get(code.id, (0, 0, 0))
-    return f"{escape(code.name)} [dim]({used} codings, {studies} studies)[/]"
+    return f"{escape(code.name)} [dim]({plural(used, 'coding')}, {plural(studies, 'study', 'studies')})[/]"
 
 
 def _code_json(code: Code, counts: tuple[int, int, int]) -> dict[str, Any]:

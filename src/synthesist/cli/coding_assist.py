@@ -16,6 +16,7 @@ from synthesist.services.synthesis_agreement import PairAgreement, assistant_agr
 from synthesist.services.synthesis_codes import list_codes
 from synthesist.services.synthesis_suggest import METHODS, accept_suggestion, reject_suggestion, suggest
 from synthesist.synthesis.coder_agreement import CodeAgreement
+from synthesist.wording import plural
 from synthesist.workspace import current_actor
 
 __all__: list[str] = []
@@ -51,8 +52,8 @@ def suggest_command(
         print_json([coding_json(c, names) for c in result.suggestions])
         return
     console.print(
-        f"{len(result.suggestions)} new suggestion{'s' if len(result.suggestions) != 1 else ''} in "
-        f"{result.documents} document{'s' if result.documents != 1 else ''} ({result.method})."
+        f"{plural(len(result.suggestions), 'new suggestion')} in "
+        f"{plural(result.documents, 'document')} ({result.method})."
     )
     if result.suggestions:
         table = Table(title_justify="left")
@@ -122,6 +123,7 @@ def agreement(
     agreement and PABAK over the segments of the documents both coded.
 
     Example: synthesist synthesis agreement --coders alice bob
+
     Example: synthesist synthesis agreement --assistant
     """
     with open_project(project) as workspace:
@@ -154,8 +156,7 @@ def agreement(
 
 def _pair_table(pair: PairAgreement) -> Table:
     table = Table(
-        title=f"{pair.first} and {pair.second}: {pair.documents} "
-        f"document{'s' if pair.documents != 1 else ''} both coded",
+        title=f"{pair.first} and {pair.second}: {plural(pair.documents, 'document')} both coded",
         title_justify="left",
     )
     for column in (

@@ -24,10 +24,12 @@ from synthesist.services.concept_model import (
 )
 from synthesist.services.synthesis_outputs import output_format
 from synthesist.synthesis.concept_model import FIGURE_FORMATS, RELATION_TYPES
+from synthesist.wording import plural
 
 __all__ = ["model_app"]
 
 model_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="The conceptual model: analytical themes and outcomes as nodes, typed links between them "
     "(" + ", ".join(t.words for t in RELATION_TYPES.values()) + "), drawn with Graphviz, each theme "
     'linked to its evidence.\n\nExample: synthesist synthesis model add-link "Effective communication" '
@@ -123,7 +125,8 @@ def load_command(
     with open_project(project, actor) as workspace:
         view = load_model(workspace, file)
     console.print(
-        f"Loaded {len(view.outcomes)} outcomes and {len(view.links)} links from {escape(str(file))}."
+        f"Loaded {plural(len(view.outcomes), 'outcome')} and {plural(len(view.links), 'link')} "
+        f"from {escape(str(file))}."
     )
 
 
@@ -136,6 +139,7 @@ def show_command(
     """The model: its theme and outcome nodes and its links, by number.
 
     Example: synthesist synthesis model show
+
     Example: synthesist synthesis model show --toml > model.toml
     """
     with open_project(project) as workspace:
@@ -183,7 +187,7 @@ def render_command(
     ] = "Conceptual model",
     project: ProjectOption = None,
 ) -> None:
-    """Draw the model with Graphviz: themes as boxes that link to their evidence (#theme-<name>, as
+    """Draw the model with Graphviz: themes as boxes that link to their evidence (`#theme-<name>`, as
     `synthesis evidence` writes it) with "N of M studies" in the tooltip, outcomes as ovals, each
     type of link in its own line style, explained under the figure.
 

@@ -37,10 +37,12 @@ from synthesist.services.dedup_review import (
     split_group,
     undo_group,
 )
+from synthesist.wording import plural, plural_word
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Find duplicate records, review the uncertain ones, undo a merge.\n\nExample: synthesist dedup run",
     no_args_is_help=True,
 )
@@ -105,10 +107,13 @@ def _show_run(result: DedupRunResult, as_json: bool) -> None:
         console.print("Use --all to compare every record again.")
     else:
         console.print(
-            f"Run {run_.id}: compared {run_.candidate_pairs:,} likely pairs among "
-            f"{run_.records_checked:,} records in {run_.seconds:.1f} s: "
-            f"{run_.groups_created:,} new duplicate groups, {run_.groups_grown:,} grown, "
-            f"{run_.possible_pairs:,} possible duplicates."
+            f"Run {run_.id}: compared {run_.candidate_pairs:,} likely "
+            f"{plural_word(run_.candidate_pairs, 'pair')} among "
+            f"{run_.records_checked:,} {plural_word(run_.records_checked, 'record')} "
+            f"in {run_.seconds:.1f} s: "
+            f"{run_.groups_created:,} new duplicate {plural_word(run_.groups_created, 'group')}, "
+            f"{run_.groups_grown:,} grown, "
+            f"{run_.possible_pairs:,} possible {plural_word(run_.possible_pairs, 'duplicate')}."
         )
     table = Table(title="Deduplication", title_justify="left")
     table.add_column("")
@@ -118,7 +123,10 @@ def _show_run(result: DedupRunResult, as_json: bool) -> None:
     table.add_row("Records remaining", f"{result.remaining:,}")
     console.print(table)
     if result.pending_total:
-        console.print(f"{result.pending_total:,} possible duplicates to review: `synthesist dedup review`.")
+        console.print(
+            f"{result.pending_total:,} possible {plural_word(result.pending_total, 'duplicate')} to review: "
+            "`synthesist dedup review`."
+        )
 
 
 def _progress() -> Progress:
@@ -139,6 +147,7 @@ def review(
     actor: ActorOption = None,
 ) -> None:
     """Walk the possible duplicates side by side, differing fields highlighted.
+
     Keys: d = duplicates, n = not duplicates, s = skip, q = quit.
 
     Example: synthesist dedup review --as alice
@@ -165,7 +174,7 @@ def review(
             console.print(
                 f"[green]Duplicates[/] (group {group_id})" if key == "d" else "[cyan]Not duplicates[/]"
             )
-        console.print(f"Decided {decided} of {len(queue)} pairs.")
+        console.print(f"Decided {decided} of {plural(len(queue), 'pair')}.")
 
 
 def _ask_key() -> str:
@@ -231,7 +240,9 @@ def pairs(
     if as_json:
         print_json([_pair_json(pair) for pair in found])
         return
-    table = Table(title=f"{len(found):,} pairs" + (f" ({status.value})" if status else ""))
+    table = Table(
+        title=f"{len(found):,} {plural_word(len(found), 'pair')}" + (f" ({status.value})" if status else "")
+    )
     for column in ("Pair", "Records", "Similarity", "Status", "Reasons"):
         table.add_column(column, justify="right" if column in ("Pair", "Similarity") else "left")
     for pair in found:

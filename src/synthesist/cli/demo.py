@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synthesist.cli.common import console, err_console
 from synthesist.services.demo import STEPS, build_demo
+from synthesist.wording import plural
 
 __all__ = ["register"]
 
@@ -49,8 +50,10 @@ def demo(
     console.print(f"Built the worked example in {result.folder} ({time.perf_counter() - started:.0f} s)")
     console.print(
         f"  records: {counts['database_records']} from databases, {counts['other_records']} from other "
-        f"sources, {counts['duplicates_removed']} duplicates; {counts['records_screened']} screened, "
-        f"{counts['reports_assessed']} full texts, {counts['studies_included']} studies included"
+        f"sources, {plural(counts['duplicates_removed'], 'duplicate')}; "
+        f"{counts['records_screened']} screened, "
+        f"{plural(counts['reports_assessed'], 'full text')}, "
+        f"{plural(counts['studies_included'], 'study', 'studies')} included"
     )
     ratings = ", ".join(f"{n} {rating}" for rating, n in result.ratings.items())
     console.print(f"  appraisal: {ratings}; what is illustrative: {result.folder / 'ILLUSTRATIVE.md'}")

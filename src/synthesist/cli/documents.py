@@ -22,10 +22,12 @@ from synthesist.services.synthesis_documents import (
 )
 from synthesist.synthesis.model import Coding, CodingOrigin, Document
 from synthesist.synthesis.spans import SpanRequest
+from synthesist.wording import plural
 
 __all__ = ["app", "coding_json", "marked_text"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Documents to code: the findings text of each included study, from its full-text report, a file "
     "or pasted text, cut into numbered segments (sentences and lines).\n\n"
     'Example: synthesist doc add "Cooper 2008" --report 3 --pages 5-9',
@@ -80,7 +82,9 @@ def add(
     so every coded quote has its page), from a file, or pasted.
 
     Example: synthesist doc add "Cooper 2008" --report 3 --pages 5-9
+
     Example: synthesist doc add "Matthias 2010" --file matthias-findings.docx
+
     Example: pbpaste | synthesist doc add S4 --paste --title "Findings (Table 2)"
     """
     with open_project(project, actor) as workspace:
@@ -120,9 +124,7 @@ def list_command(project: ProjectOption = None, as_json: JsonOption = False) -> 
             ]
         )
         return
-    table = Table(
-        title=f"{len(summaries)} document{'s' if len(summaries) != 1 else ''}", title_justify="left"
-    )
+    table = Table(title=plural(len(summaries), "document"), title_justify="left")
     for column in ("id", "study", "title", "source", "chars", "codings", "suggested", "flagged", "coders"):
         table.add_column(column, justify="right" if column in ("id", "chars", "codings") else "left")
     for s in summaries:
@@ -248,9 +250,7 @@ def anchors(
     if not problems:
         console.print("Every coding is where it was made.")
         return
-    table = Table(
-        title=f"{len(problems)} coding{'s' if len(problems) != 1 else ''} to check", title_justify="left"
-    )
+    table = Table(title=f"{plural(len(problems), 'coding')} to check", title_justify="left")
     for column in ("coding", "document", "anchor", "coder", "coded words", "now at"):
         table.add_column(column)
     for doc, stored in problems:
@@ -312,7 +312,7 @@ def marked_text(text: str, codings: list[Coding], start: int, end: int) -> Text:
 
 
 def codings_table(codings: list[Coding], names: dict[int, str], document: Document) -> Table:
-    table = Table(title=f"{len(codings)} coding{'s' if len(codings) != 1 else ''}", title_justify="left")
+    table = Table(title=plural(len(codings), "coding"), title_justify="left")
     for column in ("coding", "code", "coder", "kind", "span", "page", "anchor", "text"):
         table.add_column(column)
     for c in codings:

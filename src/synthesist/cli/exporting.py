@@ -18,6 +18,7 @@ from synthesist.cli.common import (
 )
 from synthesist.errors import UnknownPlugin
 from synthesist.services.records import export_records, export_records_to_file
+from synthesist.wording import plural_word
 
 __all__ = ["register"]
 
@@ -45,6 +46,7 @@ def export(
     The CSV export has the columns duplicate_group, is_primary and duplicate_of after deduplication.
 
     Example: synthesist export --format csv --where "year>=2000" -o records.csv
+
     Example: synthesist export --deduplicated -o for-screening.ris
     """
     chosen_filter = record_filter(where)
@@ -55,12 +57,12 @@ def export(
             count = export_records(
                 workspace, format_name, sys.stdout, chosen_filter, deduplicated=deduplicated
             )
-            err_console.print(f"Exported {count:,} records as {format_name}")
+            err_console.print(f"Exported {count:,} {plural_word(count, 'record')} as {format_name}")
             return
         chosen, count = export_records_to_file(
             workspace, output, format_name, chosen_filter, deduplicated=deduplicated
         )
-    err_console.print(f"Exported {count:,} records as {chosen} to {output}")
+    err_console.print(f"Exported {count:,} {plural_word(count, 'record')} as {chosen} to {output}")
 
 
 def register(app: typer.Typer) -> None:

@@ -30,10 +30,12 @@ from synthesist.services.extraction import (
     study_form,
 )
 from synthesist.services.extraction_review import flag_field, list_discrepancies, resolve, verify_study
+from synthesist.wording import plural
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Extract data from the included studies: a terminal session field by field, or scripted.\n\n"
     "Example: synthesist extract --as alice",
     invoke_without_command=True,
@@ -64,6 +66,7 @@ def session(
     In dual extraction you see only your own values until both extractions are complete.
 
     Example: synthesist extract --as alice
+
     Example: synthesist extract --study "Cooper 2008"
     """
     if ctx.invoked_subcommand is not None:
@@ -85,6 +88,7 @@ def set_command(
     Multi-choice values are separated by ";".
 
     Example: synthesist extract set "Cooper 2008" country "United Kingdom" --as alice
+
     Example: synthesist extract set 42 participants "patients=25"
     """
     with open_project(project, actor) as workspace:
@@ -177,7 +181,7 @@ def status(project: ProjectOption = None, actor: ActorOption = None, as_json: Js
         )
         return
     table = Table(
-        title=f"{len(rows)} included stud{'y' if len(rows) == 1 else 'ies'} — mode {mode}",
+        title=f"{plural(len(rows), 'included study', 'included studies')} — mode {mode}",
         title_justify="left",
     )
     table.add_column("Study", no_wrap=True)
@@ -324,7 +328,9 @@ def resolve_command(
     correct or keep a value a verifier flagged (single-verified).
 
     Example: synthesist extract resolve "Cooper 2008" country "United Kingdom" --note "agreed in meeting"
+
     Example: synthesist extract resolve S3 participants --take bob
+
     Example: synthesist extract resolve S3 country --keep --note "the methods section says Sweden" --as alice
     """
     with open_project(project, actor) as workspace:

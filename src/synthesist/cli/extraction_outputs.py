@@ -28,6 +28,7 @@ from synthesist.services.extraction_table import (
     table_format_for,
     write_characteristics_table,
 )
+from synthesist.wording import plural
 
 __all__ = ["register"]
 
@@ -49,7 +50,7 @@ def import_command(
     with open_project(project, actor) as workspace:
         done = import_values(workspace, file)
     console.print(
-        f"Imported {done.values} values for {done.studies} stud{'y' if done.studies == 1 else 'ies'} "
+        f"Imported {plural(done.values, 'value')} for {plural(done.studies, 'study', 'studies')} "
         f"({done.layout} layout); {done.changed} changed."
     )
 
@@ -72,7 +73,7 @@ def export(
             with output.open("w", encoding="utf-8", newline="") as handle:
                 count = export_included_studies(workspace, handle)
     err_console.print(
-        f"Exported {count} included stud{'y' if count == 1 else 'ies'}"
+        f"Exported {plural(count, 'included study', 'included studies')}"
         + ("" if str(output) == "-" else f" to {output}")
     )
 
@@ -91,6 +92,7 @@ def table(
     field. A Word table goes on a landscape page when it is wide.
 
     Example: synthesist extract table -o characteristics.docx
+
     Example: synthesist extract table --format html -o characteristics.html
     """
     chosen = table_format_for(output, format_name)
@@ -106,7 +108,10 @@ def table(
     for note in written.table.notes:
         err_console.print(f"[yellow]{escape(note)}[/]")
     if output is not None and str(output) != "-":
-        err_console.print(f"Wrote the table of {len(written.table.rows)} studies as {chosen} to {output}")
+        err_console.print(
+            f"Wrote the table of {plural(len(written.table.rows), 'study', 'studies')} "
+            f"as {chosen} to {output}"
+        )
 
 
 def form(project: ProjectOption = None, as_json: JsonOption = False) -> None:

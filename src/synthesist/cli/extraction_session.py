@@ -30,6 +30,7 @@ from synthesist.services.extraction import (
     study_form,
 )
 from synthesist.services.fulltext import report_text
+from synthesist.wording import plural
 from synthesist.workspace import Workspace
 
 __all__ = ["run_session"]
@@ -142,7 +143,7 @@ def _choice_numbers(field: ExtractionField, text: str) -> str:
 
 def _header(form: StudyForm, number: int, total: int) -> Panel:
     study = form.study
-    files = ", ".join(f"report {r.id}: {r.file_name} ({r.page_count} pages)" for r in form.reports)
+    files = ", ".join(f"report {r.id}: {r.file_name} ({plural(r.page_count, 'page')})" for r in form.reports)
     lines = [
         f"Records {', '.join(str(r) for r in study.view.study.record_ids)}; {files or 'no report attached'}",
         f"Status: {study.extraction.status.value}. Enter keeps a value; /clear /r [PAGE] /b /s /q",

@@ -25,10 +25,12 @@ from synthesist.services.fulltext import (
     ungroup_records,
     withdraw_not_retrieved,
 )
+from synthesist.wording import plural
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Full texts: attach reports (their text is kept page by page), mark those not retrieved, and "
     "group reports of one study.\n\nExample: synthesist fulltext attach 42 cooper-2008.pdf",
     no_args_is_help=True,
@@ -68,7 +70,7 @@ def attach(
         return
     console.print(
         f"Attached {escape(report.file_name)} to record {record_id} as report {report.id}: "
-        f"{report.page_count} page{'s' if report.page_count != 1 else ''}, text {report.text_status.value}. "
+        f"{plural(report.page_count, 'page')}, text {report.text_status.value}. "
         f"Stored as {escape(report.stored_path)}."
     )
     if result.withdrawn:
@@ -128,7 +130,7 @@ def list_command(
             {"reports": [_report_json(r) for r in reports], "not_retrieved": [_mark_json(m) for m in marks]}
         )
         return
-    table = Table(title=f"{len(reports)} report{'s' if len(reports) != 1 else ''}", title_justify="left")
+    table = Table(title=plural(len(reports), "report"), title_justify="left")
     for column in ("Report", "Record", "File", "Pages", "Text", "Attached by", "When (UTC)"):
         table.add_column(
             column,

@@ -21,10 +21,13 @@ from synthesist.cli.common import (
 )
 from synthesist.errors import ImportFileError
 from synthesist.services.imports import ImportRequest, ImportResult, import_files
+from synthesist.wording import plural, plural_word
 
 __all__ = ["register"]
 
-_FORMATS = "auto|ris|nbib|pubmed-xml|bibtex|endnote-xml|wos|csv|tsv|xlsx|json"
+_FORMATS = "auto|ris|nbib|pubmed-xml|bibtex|endnote-xml|endnote-tagged|cochrane-text|wos|csv|tsv|xlsx|json"
+# listed with spaces, so the help can wrap the list instead of cutting it at the terminal's edge
+_FORMATS_LISTED = _FORMATS.replace("|", ", ")
 
 
 def import_(
@@ -35,7 +38,9 @@ def import_(
         str | None,
         typer.Option("--source", "-s", help='Database and platform searched, e.g. "MEDLINE (Ovid)".'),
     ] = None,
-    format_name: Annotated[str, typer.Option("--format", "-f", help=f"File format: {_FORMATS}.")] = "auto",
+    format_name: Annotated[
+        str, typer.Option("--format", "-f", help=f"File format: {_FORMATS_LISTED}.")
+    ] = "auto",
     searched_on: Annotated[
         str | None, typer.Option("--searched-on", help="Date the search was run (YYYY-MM-DD).")
     ] = None,
@@ -66,6 +71,13 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the first).")
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter",
+            help='CSV field separator if detection is wrong: ",", ";", "|" or tab.',
+        ),
+    ] = None,
     project: ProjectOption = None,
     actor: ActorOption = None,
     as_json: JsonOption = False,
@@ -90,12 +102,15 @@ def import_(
         encoding=encoding,
         column_map=_parse_map(column_map or []),
         sheet=sheet,
+        delimiter=delimiter,
     )
     with open_project(project, actor) as workspace, _progress() as progress:
         task = progress.add_task("Importing", total=None)
 
         def report(file_name: str, count: int) -> None:
-            progress.update(task, description=f"Importing {file_name}: {count:,} records")
+            progress.update(
+                task, description=f"Importing {file_name}: {count:,} {plural_word(count, 'record')}"
+            )
 
         result = import_files(workspace, request, progress=report)
     _show(result, as_json)
@@ -166,8 +181,9 @@ def _show(result: ImportResult, as_json: bool) -> None:
             }
         )
         return
-    noun = "record" if result.records == 1 else "records"
-    table = Table(title=f"Imported {result.records:,} {noun}", title_justify="left")
+    table = Table(
+        title=f"Imported {result.records:,} {plural_word(result.records, 'record')}", title_justify="left"
+    )
     for column in ("File", "Batch", "Source", "Format", "Encoding", "Records", "Rejected"):
         table.add_column(column, justify="right" if column in ("Batch", "Records", "Rejected") else "left")
     for item in result.files:
@@ -184,7 +200,8 @@ def _show(result: ImportResult, as_json: bool) -> None:
     for item in result.files:
         if item.reject_report:
             console.print(
-                f"[yellow]{len(item.rejects)} records of {item.path.name} rejected:[/] {item.reject_report}"
+                f"[yellow]{plural(len(item.rejects), 'entry', 'entries')} of {item.path.name} rejected:[/] "
+                f"{item.reject_report}"
             )
     for warning in result.warnings:
         console.print(f"[yellow]Warning:[/] {warning}")

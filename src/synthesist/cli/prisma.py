@@ -9,6 +9,7 @@ import typer
 
 from synthesist.cli.common import JsonOption, ProjectOption, console, err_console, open_project, print_json
 from synthesist.services.prisma import convert_prisma_csv, prisma_counts, write_prisma
+from synthesist.wording import plural_word
 
 __all__ = ["register"]
 
@@ -31,6 +32,7 @@ def prisma(
     elsewhere can be given in prisma.toml beside review.toml; they are marked in the diagram).
 
     Example: synthesist prisma -o prisma.svg
+
     Example: synthesist prisma --from-csv PRISMA.csv -o prisma.pdf
     """
     if from_csv is not None:
@@ -58,13 +60,16 @@ def prisma(
                 "duplicates_removed": counts.duplicates_removed,
                 "records_screened": counts.records_screened,
                 "records_excluded": counts.records_excluded,
+                "records_awaiting_decision": counts.records_awaiting,
                 "reports_sought": counts.reports_sought,
                 "reports_not_retrieved": counts.reports_not_retrieved,
                 "reports_assessed": counts.reports_assessed,
                 "reports_excluded": {entry.name: entry.n for entry in counts.reports_excluded},
+                "reports_awaiting_decision": counts.reports_awaiting,
                 "studies_included": counts.studies_included,
                 "reports_included": counts.reports_included,
                 "given_in_prisma_toml": sorted(counts.manual),
+                "interim": counts.interim,
                 "warnings": result.warnings,
             }
         )
@@ -72,10 +77,14 @@ def prisma(
         console.print(
             f"Identified {counts.database_records:,} from databases, "
             f"{counts.other_records:,} by other methods; "
-            f"{counts.duplicates_removed:,} duplicates removed; {counts.records_screened:,} screened, "
-            f"{counts.records_excluded:,} excluded; {counts.reports_assessed:,} full texts assessed, "
+            f"{counts.duplicates_removed:,} {plural_word(counts.duplicates_removed, 'duplicate')} removed; "
+            f"{counts.records_screened:,} screened, "
+            f"{counts.records_excluded:,} excluded; {counts.reports_assessed:,} "
+            f"{plural_word(counts.reports_assessed, 'full text')} assessed, "
             f"{sum(e.n for e in counts.reports_excluded):,} excluded; "
-            f"{counts.studies_included:,} studies included."
+            f"{counts.studies_included:,} "
+            f"{plural_word(counts.studies_included, 'study', 'studies')} included."
+            + (f" Interim: {counts.awaiting_words()}." if counts.interim else "")
         )
         console.print("Write the diagram with -o prisma.svg (or .png, .pdf, .csv).")
     if written is not None and output is not None:

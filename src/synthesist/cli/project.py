@@ -69,6 +69,8 @@ def status(project: ProjectOption = None, as_json: JsonOption = False) -> None:
                 "duplicate_groups": result.duplicate_groups,
                 "possible_duplicates_to_review": result.possible_duplicates,
                 "deduplicated": result.deduplicated,
+                "interim": result.interim,
+                "not_final": list(result.not_final),
             }
         )
         return
@@ -88,10 +90,13 @@ def status(project: ProjectOption = None, as_json: JsonOption = False) -> None:
     console.print(table)
     stages = Table(title="Stages", title_justify="left")
     stages.add_column("Stage")
-    stages.add_column("Records", justify="right")
+    stages.add_column("n", justify="right")  # records, reports or studies, as the stage says
     for stage, count in result.stages.items():
         stages.add_row(stage, f"{count:,}")
     console.print(stages)
+    if result.interim and result.flow is not None:
+        # the same words the diagram's label and the report's note use
+        console.print(f"[bold yellow]Interim:[/] {result.flow.awaiting_words()}.")
     if result.total and not result.deduplicated:
         console.print(
             "[yellow]Records were imported since the last deduplication:[/] run `synthesist dedup run`."

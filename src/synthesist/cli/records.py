@@ -22,10 +22,12 @@ from synthesist.dedup.model import DuplicateGroup
 from synthesist.records.stored import StoredRecord
 from synthesist.services.dedup_review import find_group_of
 from synthesist.services.records import get_record, list_batches, list_records, record_rejects
+from synthesist.wording import plural_word
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help='List and inspect records.\n\nExample: synthesist records list --where "year>=2010"',
     no_args_is_help=True,
 )
@@ -71,7 +73,8 @@ def list_(
         print_json({"total": total, "offset": offset, "records": [_as_json(s, raw=False) for s in page]})
         return
     table = Table(
-        title=f"{total:,} records" + (f" (showing {offset + 1}–{offset + len(page)})" if page else "")
+        title=f"{total:,} {plural_word(total, 'record')}"
+        + (f" (showing {offset + 1}–{offset + len(page)})" if page else "")
     )
     table.add_column("ID", justify="right")
     table.add_column("Source")

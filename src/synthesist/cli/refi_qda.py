@@ -17,14 +17,16 @@ from synthesist.cli.themes import codebook_app
 from synthesist.errors import UnknownPlugin
 from synthesist.services.refi_qda import ImportSummary, export_codebook, export_project, import_refi_qda
 from synthesist.synthesis.spans import parse_kind
+from synthesist.wording import plural
 
 __all__: list[str] = []
 
 
 def _report(summary: ImportSummary) -> None:
     console.print(
-        f"Imported {escape(summary.file)}: {len(summary.themes)} themes, {len(summary.codes)} codes, "
-        f"{len(summary.documents)} documents and {len(summary.codings)} codings added."
+        f"Imported {escape(summary.file)}: {plural(len(summary.themes), 'theme')}, "
+        f"{plural(len(summary.codes), 'code')}, {plural(len(summary.documents), 'document')} and "
+        f"{plural(len(summary.codings), 'coding')} added."
     )
     if summary.reused:
         kept = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.reused.items()))
@@ -85,13 +87,13 @@ def project_export(
     write_output(
         output,
         result.data,
-        f"{result.documents} documents, {result.codes} codes, {result.themes} themes and "
-        f"{result.codings} codings",
+        f"{plural(result.documents, 'document')}, {plural(result.codes, 'code')}, "
+        f"{plural(result.themes, 'theme')} and {plural(result.codings, 'coding')}",
     )
     if result.suggestions_left_out or result.lost_left_out:
         err_console.print(
-            f"[yellow]Left out: {result.suggestions_left_out} suggestions of the assistant, "
-            f"{result.lost_left_out} codings whose text was lost (re-anchor them first).[/]"
+            f"[yellow]Left out: {plural(result.suggestions_left_out, 'suggestion')} of the assistant, "
+            f"{plural(result.lost_left_out, 'coding')} whose text was lost (re-anchor them first).[/]"
         )
 
 

@@ -16,11 +16,13 @@ from synthesist.services.records import get_record
 from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
 from synthesist.services.screening_queue import Order
 from synthesist.services.screening_views import visible_decisions
+from synthesist.wording import plural
 from synthesist.workspace import current_actor
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Screen records: a terminal session one record at a time, or scripted decisions.\n\n"
     "Without a command, a session: the protocol's criteria beside each record, its keywords "
     "highlighted. Keys: i include, e exclude, m maybe, u undo, s skip, q quit; at title/abstract p "
@@ -148,7 +150,7 @@ def conflicts(
             ]
         )
         return
-    table = Table(title=f"{len(found)} conflicts at {stage.label}")
+    table = Table(title=f"{plural(len(found), 'conflict')} at {stage.label}")
     table.add_column("Record", justify="right")
     table.add_column("Title", ratio=1, overflow="fold")
     table.add_column("Votes")

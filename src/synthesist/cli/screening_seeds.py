@@ -11,10 +11,12 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.screening import app
 from synthesist.services.screening_seeds import add_seeds, list_seeds, remove_seeds
+from synthesist.wording import plural
 
 __all__ = ["seed_app"]
 
 seed_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Seed studies: records known to be relevant before screening. The ranking treats them as "
     "relevant, so similar records come first; a seed is not a decision, and the record is still "
     "screened.\n\nExample: synthesist screen seed add 42 10.1016/j.physio.2008.01.005",
@@ -101,7 +103,7 @@ def list_command(
     if not found:
         console.print("No seed studies yet. Add one with: synthesist screen seed add RECORD")
         return
-    table = Table(title=f"{len(found)} seed stud{'y' if len(found) == 1 else 'ies'}")
+    table = Table(title=plural(len(found), "seed study", "seed studies"))
     for column in ("Record", "Title", "Year", "Title/abstract", "Added by", "Note"):
         table.add_column(
             column,

@@ -15,6 +15,7 @@ from synthesist.cli.screening import StageOption, app
 from synthesist.screening.model import Stage, Vote
 from synthesist.services.screening_import import import_decisions
 from synthesist.services.screening_views import agreement_by_pair, record_stop, stop_check
+from synthesist.wording import plural, plural_word
 
 __all__: list[str] = []  # importing this module registers its commands on the `screen` sub-app
 
@@ -45,6 +46,7 @@ def import_decisions_command(
     and year. A Rayyan export's notes are read for each reviewer's vote and exclusion reasons.
 
     Example: synthesist screen import-decisions rayyan.csv --stage title-abstract
+
     Example: synthesist screen import-decisions sheet.csv --map decision=Vote --map reviewer=Who
     """
     mapping: dict[str, str] = {}
@@ -70,7 +72,10 @@ def import_decisions_command(
         return
     who = ", ".join(f"{name} {count}" for name, count in sorted(result.by_reviewer.items()))
     kind = " (Rayyan)" if result.rayyan else ""
-    console.print(f"Imported {result.decisions} decisions on {len(result.records)} records{kind}: {who}.")
+    console.print(
+        f"Imported {plural(result.decisions, 'decision')} on "
+        f"{plural(len(result.records), 'record')}{kind}: {who}."
+    )
 
 
 @app.command("stop-check")
@@ -121,7 +126,8 @@ def stop_check_command(
         )
         return
     console.print(
-        f"{check.screened:,} of {check.pool:,} records screened at title/abstract; "
+        f"{check.screened:,} of {check.pool:,} {plural_word(check.pool, 'record')} "
+        "screened at title/abstract; "
         f"{check.relevant_found:,} let through."
     )
     table = Table(expand=True)

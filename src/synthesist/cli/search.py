@@ -26,10 +26,12 @@ from synthesist.search.strategy_file import (
     save_strategy,
 )
 from synthesist.search.translate import TARGETS, parse, translate
+from synthesist.wording import plural
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Search strategies: translate them between databases, run them on free sources, and update.\n\n"
     "Example: synthesist search translate main --to ovid-medline",
     no_args_is_help=True,
@@ -112,7 +114,7 @@ def _describe(item: Term | Near | Heading) -> str:
         left = " OR ".join(term.text for term in item.left)
         right = " OR ".join(term.text for term in item.right)
         kind = "in order within" if item.ordered else "within"
-        return f"({left}) {kind} {item.distance} words of ({right}){fields(item.fields)}"
+        return f"({left}) {kind} {plural(item.distance, 'word')} of ({right}){fields(item.fields)}"
     text = f'"{item.text}"' if item.phrase else item.text
     return text + fields(item.fields)
 
@@ -141,6 +143,7 @@ def translate_command(
     what the database cannot express and what was done instead.
 
     Example: synthesist search translate back_pain --to ovid-medline
+
     Example: synthesist search translate back_pain --all
     """
     if not all_targets and to is None:
@@ -184,6 +187,7 @@ def parse_command(
     strategy file, or save it in the project.
 
     Example: synthesist search parse medline.txt --from ovid-medline --save back_pain
+
     Example: pbpaste | synthesist search parse - --from pubmed
     """
     target = _target(from_target)

@@ -10,6 +10,7 @@ import typer
 from synthesist.cli.common import console, err_console
 from synthesist.screening.prioritise import DEFAULT_RANKER, available_rankers
 from synthesist.services.simulation import run_simulation
+from synthesist.wording import plural_word
 
 __all__ = ["register"]
 
@@ -43,7 +44,8 @@ def simulate(
             batch_size=batch_size,
         )
     console.print(
-        f"{metrics['n_records']:,} records, {metrics['n_relevant']:,} relevant: "
+        f"{metrics['n_records']:,} {plural_word(metrics['n_records'], 'record')}, "
+        f"{metrics['n_relevant']:,} relevant: "
         f"WSS@95 {metrics['wss_95']:.3f}, recall@10% {metrics['recall_at_10pct']:.3f}, "
         f"recall@20% {metrics['recall_at_20pct']:.3f}, loss {metrics['loss']:.3f}; "
         f"retrain {metrics['retrain_seconds_mean'] * 1000:.0f} ms on average."
@@ -52,7 +54,10 @@ def simulate(
         when = (
             "never fired"
             if stop["n_screened"] is None
-            else (f"fired after {stop['n_screened']:,} records, recall {stop['recall']:.3f}")
+            else (
+                f"fired after {stop['n_screened']:,} {plural_word(stop['n_screened'], 'record')}, "
+                f"recall {stop['recall']:.3f}"
+            )
         )
         console.print(f"  {stop['rule']}: {when}")
     err_console.print(f"Wrote {output}. Models: {', '.join(sorted(available_rankers()))}.")

@@ -10,6 +10,7 @@ import typer
 __all__ = ["synthesis_app"]
 
 synthesis_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Thematic synthesis: suggestions from the assistant, agreement between coders, and the "
     "outputs built from the coding (theme × study matrix, evidence, sensitivity, conceptual model).\n\n"
     "Example: synthesist synthesis agreement --coders alice bob",

@@ -25,6 +25,7 @@ from synthesist.services.synthesis_outputs import (
 )
 from synthesist.synthesis.evidence import EVIDENCE_FORMATS, SENSITIVITY_FORMATS
 from synthesist.synthesis.matrix import MATRIX_FORMATS
+from synthesist.wording import plural
 
 __all__ = ["OutputOption", "write_output"]
 
@@ -71,6 +72,7 @@ def matrix_command(
     add the key-terms and counts rows.
 
     Example: synthesist synthesis matrix -o matrix.docx
+
     Example: synthesist synthesis matrix --format csv --level descriptive -o descriptive.csv
     """
     chosen = "md" if as_json else _format(output, format_name, MATRIX_FORMATS)
@@ -97,7 +99,9 @@ def matrix_command(
         )
         return
     write_output(
-        output, buffer.getvalue(), f"the matrix of {matrix.total} studies × {len(matrix.columns)} themes"
+        output,
+        buffer.getvalue(),
+        f"the matrix of {plural(matrix.total, 'study', 'studies')} × {plural(len(matrix.columns), 'theme')}",
     )
 
 
@@ -115,9 +119,10 @@ def evidence_command(
 ) -> None:
     """The evidence a theme rests on: the coded quotes and interpretations under it, grouped by
     study, each with its page, codes and coders, and the contributing studies with their appraisal
-    rating. Each theme has the anchor #theme-<name> that the conceptual model's nodes link to.
+    rating. Each theme has the anchor `#theme-<name>` that the conceptual model's nodes link to.
 
     Example: synthesist synthesis evidence "Mutual understanding"
+
     Example: synthesist synthesis evidence -o evidence.html
     """
     chosen = _format(output, format_name, EVIDENCE_FORMATS)
@@ -148,6 +153,7 @@ def sensitivity_command(
     studies, those rated low, how many are left, and whether it would vanish.
 
     Example: synthesist synthesis sensitivity
+
     Example: synthesist synthesis sensitivity --low Low --low Medium -o sensitivity.docx
     """
     chosen = "md" if as_json else _format(output, format_name, SENSITIVITY_FORMATS)

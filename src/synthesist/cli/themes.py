@@ -21,16 +21,19 @@ from synthesist.services.synthesis_themes import (
 )
 from synthesist.synthesis.model import Theme
 from synthesist.synthesis.themes import theme_order
+from synthesist.wording import plural, verb_for
 
 __all__ = ["app", "codebook_app"]
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Themes: descriptive themes group codes, analytical themes group descriptive ones; a coding "
     "counts for every theme above its code.\n\n"
     'Example: synthesist theme add "Mutual understanding" --level analytical --key-terms "trust, beliefs"',
     no_args_is_help=True,
 )
 codebook_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="The codebook: themes with their definitions and key terms, and codes, written in the codebook "
     "section of review.toml or the file it names.\n\nExample: synthesist codebook load",
     no_args_is_help=True,
@@ -52,6 +55,7 @@ def add(
     """Create a theme.
 
     Example: synthesist theme add "Mutual understanding" --level analytical --key-terms "trust, beliefs"
+
     Example: synthesist theme add "Feeling believed" --parent "Mutual understanding"
     """
     with open_project(project, actor) as workspace:
@@ -206,9 +210,10 @@ def show(project: ProjectOption = None, as_json: JsonOption = False) -> None:
         return
     console.print(theme_tree(snapshot, code_counts(snapshot)))
     if pending.changed:
+        changes = len(pending.created) + len(pending.updated) + len(pending.assigned)
         console.print(
-            f"[yellow]{len(pending.created) + len(pending.updated) + len(pending.assigned)} changes from "
-            f"{escape(pending.source)} are not loaded yet:[/] synthesist codebook load"
+            f"[yellow]{plural(changes, 'change')} from {escape(pending.source)} "
+            f"{verb_for(changes, 'is', 'are')} not loaded yet:[/] synthesist codebook load"
         )
 
 

@@ -16,11 +16,13 @@ from synthesist.services import users as service
 __all__ = ["members_app", "users_app"]
 
 users_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Accounts for the web app (they live in the project's database).\n\n"
     "Example: synthesist users add aoife",
     no_args_is_help=True,
 )
 members_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Who may open a project in the web app, and with which role.\n\n"
     "Example: synthesist members add . aoife --role reviewer",
     no_args_is_help=True,

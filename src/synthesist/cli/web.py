@@ -42,7 +42,7 @@ def serve(
     secure_cookies: Annotated[
         bool,
         typer.Option(
-            "--secure-cookies/--no-secure-cookies",
+            "--secure-cookies",
             help="Mark the session cookie Secure (use when a proxy serves the app over https).",
         ),
     ] = False,
@@ -54,7 +54,8 @@ def serve(
 
     Example: synthesist serve --port 8000
 
-    Behind nginx on the same machine, serving https:
+    Example, behind nginx on the same machine serving https:
+
     synthesist serve --port 8000 --secure-cookies --forwarded-allow-ips 127.0.0.1
     """
     import uvicorn  # imported here: the rest of the CLI does not need the web stack loaded

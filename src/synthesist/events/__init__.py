@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
+from synthesist.wording import plural
+
 __all__ = [
     "AppraisalAnswered",
     "AppraisalCategoryChosen",
@@ -167,7 +169,8 @@ class BatchImported(Event):
 
     def summary(self) -> str:
         what = (
-            f"imported {self.records} records from {self.file_name} ({self.format}) as batch {self.batch_id}"
+            f"imported {plural(self.records, 'record')} from {self.file_name} ({self.format}) "
+            f"as batch {self.batch_id}"
         )
         where = f"source {self.source!r}" + (
             f", other method {self.other_method!r}" if self.other_method else ""
@@ -195,9 +198,9 @@ class DedupRan(Event):
 
     def summary(self) -> str:
         return (
-            f"deduplication run {self.run_id} ({self.scope} records): {self.records_checked} records, "
-            f"{self.groups_created} new groups, {self.groups_grown} grown, "
-            f"{self.possible_pairs} possible duplicates to review"
+            f"deduplication run {self.run_id} ({self.scope} records): "
+            f"{plural(self.records_checked, 'record')}, {plural(self.groups_created, 'new group')}, "
+            f"{self.groups_grown} grown, {plural(self.possible_pairs, 'possible duplicate')} to review"
         )
 
 
@@ -366,7 +369,7 @@ class ReportAttached(Event):
     def summary(self) -> str:
         return (
             f"attached {self.file_name} to record {self.record_id} as report {self.report_id} "
-            f"({self.pages} pages, text {self.text_status})"
+            f"({plural(self.pages, 'page')}, text {self.text_status})"
         )
 
 
@@ -458,7 +461,7 @@ class ScreeningStopRecorded(Event):
     def summary(self) -> str:
         return (
             f"stopped title/abstract screening by the {self.rule} rule "
-            f"after {self.screened} of {self.pool} records"
+            f"after {self.screened} of {plural(self.pool, 'record')}"
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from synthesist.events import Event, event_type
+from synthesist.wording import a_or_an
 
 __all__ = ["MemberAdded", "MemberRemoved", "PasswordChanged", "UserAdded", "UserDisabled", "UserEnabled"]
 
@@ -68,7 +69,7 @@ class MemberAdded(Event):
 
     def summary(self) -> str:
         changed = f" (was {self.previous})" if self.previous else ""
-        return f"{self.user} is a {self.role}{changed}"
+        return f"{self.user} is {a_or_an(self.role)}{changed}"
 
 
 @event_type

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from synthesist.events import Event, event_type
+from synthesist.wording import plural
 
 # -- data extraction (a value's text is left out of the one-line summaries: it can be a page long,
 # and in dual extraction the other reviewer must not read it in the log before the comparison)
@@ -45,8 +46,8 @@ class ExtractionImported(Event):
 
     def summary(self) -> str:
         return (
-            f"{self.reviewer} imported {len(self.values)} values for {self.studies} "
-            f"stud{'y' if self.studies == 1 else 'ies'} from {self.file_name}"
+            f"{self.reviewer} imported {plural(len(self.values), 'value')} for "
+            f"{plural(self.studies, 'study', 'studies')} from {self.file_name}"
         )
 
 

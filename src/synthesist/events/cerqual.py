@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from synthesist.events import Event, event_type
+from synthesist.wording import plural
 
 # GRADE-CERQual findings, the conceptual model and REFI-QDA imports.
 
@@ -141,7 +142,9 @@ class ModelLoaded(Event):
     replaced_links: int
 
     def summary(self) -> str:
-        return f"model loaded from {self.file}: {self.outcomes} outcomes, {self.links} links"
+        return (
+            f"model loaded from {self.file}: {plural(self.outcomes, 'outcome')}, {plural(self.links, 'link')}"
+        )
 
 
 @event_type
@@ -162,6 +165,6 @@ class RefiQdaImported(Event):
 
     def summary(self) -> str:
         return (
-            f"imported {self.file}: {len(self.themes)} themes, {len(self.codes)} codes, "
-            f"{len(self.documents)} documents, {len(self.codings)} codings added"
+            f"imported {self.file}: {plural(len(self.themes), 'theme')}, {plural(len(self.codes), 'code')}, "
+            f"{plural(len(self.documents), 'document')}, {plural(len(self.codings), 'coding')} added"
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from synthesist.events import Event, event_type
+from synthesist.wording import plural
 
 
 @event_type
@@ -52,5 +53,6 @@ class SearchRunInterrupted(Event):
 
     def summary(self) -> str:
         return (
-            f"search run {self.run_id} on {self.source} interrupted after {self.pages} pages: {self.reason}"
+            f"search run {self.run_id} on {self.source} interrupted after "
+            f"{plural(self.pages, 'page')}: {self.reason}"
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from synthesist.events import Event, event_type
+from synthesist.wording import plural
 
 # Thematic synthesis: documents, codes, themes, codings, consensus and suggestions.
 
@@ -51,7 +52,8 @@ class DocumentReplaced(Event):
     def summary(self) -> str:
         return (
             f"document {self.document_id} {self.title!r} now version {self.version}: "
-            f"{self.unchanged} codings in place, {len(self.reanchored)} re-anchored, {len(self.lost)} lost"
+            f"{plural(self.unchanged, 'coding')} in place, {len(self.reanchored)} re-anchored, "
+            f"{len(self.lost)} lost"
         )
 
 
@@ -96,7 +98,7 @@ class CodesMerged(Event):
     codings: list[int]
 
     def summary(self) -> str:
-        return f"code {self.name!r} merged into {self.into!r} ({len(self.codings)} codings moved)"
+        return f"code {self.name!r} merged into {self.into!r} ({plural(len(self.codings), 'coding')} moved)"
 
 
 @event_type
@@ -112,7 +114,7 @@ class CodeSplit(Event):
     codings: list[int]
 
     def summary(self) -> str:
-        return f"code {self.name!r} split: {len(self.codings)} codings moved to {self.new_name!r}"
+        return f"code {self.name!r} split: {plural(len(self.codings), 'coding')} moved to {self.new_name!r}"
 
 
 @event_type
@@ -250,7 +252,7 @@ class CodebookLoaded(Event):
     def summary(self) -> str:
         return (
             f"codebook {self.source}: {len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.assigned)} codes assigned to themes"
+            f"{plural(len(self.assigned), 'code')} assigned to themes"
         )
 
 
@@ -265,8 +267,8 @@ class CodingsSuggested(Event):
     method: str
 
     def summary(self) -> str:
-        where = f"{len(self.document_ids)} documents ({self.method})"
-        return f"assistant suggested {len(self.codings)} codings in {where}"
+        where = f"{plural(len(self.document_ids), 'document')} ({self.method})"
+        return f"assistant suggested {plural(len(self.codings), 'coding')} in {where}"
 
 
 @event_type
@@ -306,6 +308,7 @@ class CodingDisagreementResolved(Event):
     def summary(self) -> str:
         who = " and ".join(self.coders)
         if self.outcome == "agreed":
-            return f"consensus of {who} on document {self.document_id}: {len(self.codings)} codings agreed"
+            agreed = plural(len(self.codings), "coding")
+            return f"consensus of {who} on document {self.document_id}: {agreed} agreed"
         where = f"segment {self.segment} of document {self.document_id}"
         return f"consensus of {who}: {self.code!r} {self.outcome} at {where}"

@@ -12,10 +12,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from synthesist.screening.highlight import keyword_spans
+from synthesist.wording import a_or_an, plural, plural_word
 
 __all__ = ["highlight", "render"]
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# counts in the pages read as in the CLI: {{ plural(n, "record") }} is "1 record", "2 records"
+templates.env.globals.update(a_or_an=a_or_an, plural=plural, plural_word=plural_word)
 
 
 def highlight(text: str | None, include: Sequence[str], exclude: Sequence[str]) -> Markup:
