@@ -587,7 +587,8 @@ def test_the_status_counts_duplicates_removed_and_records_remaining(
     status = project_status(workspace)
     assert (status.total, status.duplicates, status.remaining) == (7, 1, 6)
     assert (status.duplicate_groups, status.possible_duplicates, status.deduplicated) == (1, 1, True)
-    assert status.stages == {"imported": 7, "duplicates removed": 1, "after deduplication": 6}
+    expected = {"imported": 7, "duplicates removed": 1, "after deduplication": 6, "records screened": 6}
+    assert {stage: status.stages[stage] for stage in expected} == expected
     assert {line.source: line.records for line in status.sources} == {"Embase": 4, "MEDLINE (Ovid)": 3}
     _import_cinahl(workspace, tmp_path)
     assert project_status(workspace).deduplicated is False

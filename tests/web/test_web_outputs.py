@@ -82,7 +82,7 @@ def test_prisma_inline_and_downloads_and_the_report(served: Served, coded: Coded
         rf'<th scope="row">Studies included in review</th><td>{counts.studies_included}</td>', page.text
     )
     assert "CINAHL" in page.text and "MEDLINE" in page.text  # the databases listed under their total
-    assert "Not final yet" in page.text  # 12 records of project A are not screened
+    assert "Interim:</strong> 12 records await a final decision" in page.text  # none is screened
 
     svg = viewer.get(f"/p/{key}/prisma.svg")
     assert svg.headers["content-type"] == "image/svg+xml" and b"PRISMA 2020 flow diagram" in svg.content

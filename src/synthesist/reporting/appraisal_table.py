@@ -16,10 +16,18 @@ import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from synthesist.appraisal.checklist import AnswerOption, Checklist
 from synthesist.appraisal.rules import RuleSet
+from synthesist.reporting.docx_tables import (
+    add_caption,
+    add_note,
+    add_table,
+    new_document,
+    page_widths,
+    plan_table,
+    set_landscape,
+)
 
 __all__ = [
     "TABLE_FORMATS",
@@ -33,8 +41,6 @@ __all__ = [
 
 TABLE_FORMATS = ("md", "csv", "html", "docx")
 UNSTATED_MARK = "†"
-_FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # Word stores when a file was made
-_LANDSCAPE_FROM = 9  # columns from which the Word table goes on a landscape page
 
 
 @dataclass(frozen=True)
@@ -255,41 +261,29 @@ def _html_answer(table: AppraisalTable, answer: str | None) -> str:
 
 
 def _docx(table: AppraisalTable) -> bytes:
-    from docx import Document  # python-docx: imported here, only Word output needs it
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Pt
-
-    document = Document()
-    properties = document.core_properties
-    properties.title = table.title
-    properties.author = properties.last_modified_by = "Synthesist"
-    properties.created = properties.modified = _FIXED_DATE.replace(tzinfo=None)
-    properties.revision = 1
-    widest = max((len(group.columns) for group in table.groups), default=0) + 2
-    if widest >= _LANDSCAPE_FROM:
-        section = document.sections[0]
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    document.add_paragraph().add_run(table.title).bold = True
-    size = Pt(8) if widest >= _LANDSCAPE_FROM else Pt(10)
-    for group in table.groups:
+    document = new_document(table.title)
+    page = page_widths(document.sections[0])
+    grids = [
+        (
+            group,
+            ["Study", *(c.heading for c in group.columns), "Rating"],
+            [[row.study, *(table.cell(a) for a in row.cells), table.rating_cell(row)] for row in group.rows],
+        )
+        for group in table.groups
+    ]
+    # one section for the whole file: landscape if any category's table needs it
+    landscape = any(plan_table(headings, rows, page).landscape for _, headings, rows in grids)
+    set_landscape(document.sections[0], landscape)
+    add_caption(document, table.title)
+    for group, headings, rows in grids:
         if group.title:
-            document.add_paragraph().add_run(group.title).italic = True
-        headings = ["Study", *(c.heading for c in group.columns), "Rating"]
-        grid = document.add_table(rows=1, cols=len(headings))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, headings, strict=True):
-            run = cell.paragraphs[0].add_run(text)
-            run.bold = True
-            run.font.size = size
-        for row in group.rows:
-            texts = [row.study, *(table.cell(a) for a in row.cells), table.rating_cell(row)]
-            for cell, text in zip(grid.add_row().cells, texts, strict=True):
-                cell.paragraphs[0].add_run(text).font.size = size
+            add_caption(document, group.title, italic=True)
+        layout = plan_table(headings, rows, page, landscape=landscape)
+        add_table(document, headings, rows, layout)
         for column in group.columns:
-            document.add_paragraph().add_run(f"{column.heading}: {column.text}").font.size = size
+            add_note(document, f"{column.heading}: {column.text}", size=layout.size)
     for note in table.notes():
-        document.add_paragraph().add_run(note).italic = True
+        add_note(document, note, size=9)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

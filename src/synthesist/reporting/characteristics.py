@@ -14,17 +14,21 @@ import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import BinaryIO
+
+from synthesist.reporting.docx_tables import (
+    add_caption,
+    add_note,
+    add_table,
+    new_document,
+    page_widths,
+    plan_table,
+    set_landscape,
+)
 
 __all__ = ["TABLE_FORMATS", "CharacteristicsTable", "write_table"]
 
 TABLE_FORMATS = ("csv", "md", "html", "docx")
-
-# Above this many columns the Word table goes on a landscape page (portrait A4 fits about six).
-_LANDSCAPE_FROM = 6
-# Word stores when a file was made; a fixed date keeps the same table the same file.
-_FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -118,50 +122,14 @@ thead th {{ background: #eee; }}
 
 
 def _docx(table: CharacteristicsTable) -> bytes:
-    from docx import Document  # python-docx: imported here, only Word output needs it
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    document = Document()
-    properties = document.core_properties
-    properties.title = table.title
-    properties.author = properties.last_modified_by = "Synthesist"
-    properties.created = properties.modified = _FIXED_DATE.replace(tzinfo=None)
-    properties.revision = 1
-    section = document.sections[0]
-    if len(table.columns) >= _LANDSCAPE_FROM:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-    document.add_paragraph().add_run(table.title).bold = True
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    size = Pt(8) if len(table.columns) >= _LANDSCAPE_FROM else Pt(10)
-    header = grid.rows[0]
-    # repeat the heading row on every page the table runs over
-    header_properties = header._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_properties.append(repeat)
-    for cell, text in zip(header.cells, table.columns, strict=True):
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = size
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            paragraphs = text.split("\n\n") if text else [""]
-            for index, paragraph in enumerate(paragraphs):
-                target = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-                lines = paragraph.split("\n")
-                for number, line in enumerate(lines):
-                    run = target.add_run(line)
-                    run.font.size = size
-                    if number < len(lines) - 1:
-                        run.add_break()
+    document = new_document(table.title)
+    # one section: the page turns to landscape only when the columns do not fit a portrait one
+    layout = plan_table(table.columns, table.rows, page_widths(document.sections[0]))
+    set_landscape(document.sections[0], layout.landscape)
+    add_caption(document, table.title)
+    add_table(document, table.columns, table.rows, layout)
     for note in table.notes:
-        document.add_paragraph().add_run(note).italic = True
+        add_note(document, note, size=9)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

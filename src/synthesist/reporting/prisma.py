@@ -12,10 +12,11 @@ Only the identities the diagram really implies are enforced; each failure names 
 - the databases (registers) listed add up to the records identified from databases (registers);
 - records screened = records identified from databases and registers, plus the records from other
   methods screened with them, minus the records removed before screening;
-- records excluded <= records screened;
+- records excluded + records awaiting a decision <= records screened;
 - in each column, reports assessed = reports sought - reports not retrieved, and reports excluded
   <= reports assessed;
-- reports of included studies = (assessed - excluded) in both columns added up;
+- reports of included studies = (assessed - excluded) in both columns added up, minus the reports
+  still awaiting a decision;
 - studies included <= reports of included studies, and none of either or some of both.
 
 Left alone on purpose, because reviews legitimately differ there:
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synthesist.errors import UserError
+from synthesist.wording import plural
 
 __all__ = [
     "COUNT_FIELDS",
@@ -64,12 +66,14 @@ COUNT_FIELDS = (
     "other_records_screened",
     "records_screened",
     "records_excluded",
+    "records_awaiting",
     "reports_sought",
     "reports_not_retrieved",
     "reports_assessed",
     "other_reports_sought",
     "other_reports_not_retrieved",
     "other_reports_assessed",
+    "reports_awaiting",
     "studies_included",
     "reports_included",
 )
@@ -92,6 +96,7 @@ _LABELS = {
     "other_records_screened": "Records from other methods screened with those from databases and registers",
     "records_screened": "Records screened",
     "records_excluded": "Records excluded",
+    "records_awaiting": "Records awaiting a decision",
     "reports_sought": "Reports sought for retrieval",
     "reports_not_retrieved": "Reports not retrieved",
     "reports_assessed": "Reports assessed for eligibility",
@@ -100,6 +105,7 @@ _LABELS = {
     "other_reports_not_retrieved": "Reports not retrieved (other methods)",
     "other_reports_assessed": "Reports assessed for eligibility (other methods)",
     "other_reports_excluded": "Reports excluded (other methods)",
+    "reports_awaiting": "Reports awaiting a decision",
     "studies_included": "Studies included in review",
     "reports_included": "Reports of included studies",
 }
@@ -170,6 +176,9 @@ class PrismaCounts:
     # Screening of the records and reports from databases and registers
     records_screened: int = 0
     records_excluded: int = 0
+    # Screened but without a final decision yet (PRISMA 2020: "awaiting classification"): neither
+    # excluded nor included, and the diagram is interim while any is left.
+    records_awaiting: int = 0
     reports_sought: int = 0
     reports_not_retrieved: int = 0
     reports_assessed: int = 0
@@ -179,6 +188,8 @@ class PrismaCounts:
     other_reports_not_retrieved: int = 0
     other_reports_assessed: int = 0
     other_reports_excluded: tuple[NamedCount, ...] = ()
+    # Assessed (or sought and not yet retrieved) without a final full-text decision yet
+    reports_awaiting: int = 0
     # Included
     studies_included: int = 0
     reports_included: int = 0
@@ -208,6 +219,21 @@ class PrismaCounts:
     @property
     def other_reports_excluded_total(self) -> int:
         return sum(entry.n for entry in self.other_reports_excluded)
+
+    @property
+    def interim(self) -> bool:
+        """True while a record or report still awaits a final decision: the numbers will change."""
+        return bool(self.records_awaiting or self.reports_awaiting)
+
+    def awaiting_words(self) -> str:
+        """ "2 records and 1 report await a final decision": what makes the counts interim."""
+        parts = []
+        if self.records_awaiting:
+            parts.append(plural(self.records_awaiting, "record"))
+        if self.reports_awaiting:
+            parts.append(plural(self.reports_awaiting, "report"))
+        single = len(parts) == 1 and self.records_awaiting + self.reports_awaiting == 1
+        return f"{' and '.join(parts)} {'awaits' if single else 'await'} a final decision" if parts else ""
 
     @property
     def has_other_methods(self) -> bool:
@@ -323,10 +349,15 @@ class PrismaCounts:
                 f"{box_label('records_screened')}: n = {self._n('records_screened')}, but "
                 f"{' '.join(terms)} = {expected}"
             )
-        if self.records_excluded > self.records_screened:
+        if self.records_excluded + self.records_awaiting > self.records_screened:
+            awaiting = (
+                f" + records awaiting a decision ({self._n('records_awaiting')})"
+                if self.records_awaiting
+                else ""
+            )
             problems.append(
-                f"{box_label('records_excluded')}: n = {self._n('records_excluded')} is more than the "
-                f"records screened (n = {self._n('records_screened')})"
+                f"{box_label('records_excluded')}: n = {self._n('records_excluded')}{awaiting} is more "
+                f"than the records screened (n = {self._n('records_screened')})"
             )
         return problems
 
@@ -354,6 +385,7 @@ class PrismaCounts:
         included = self.reports_assessed - self.reports_excluded_total
         if self.has_other_methods:
             included += self.other_reports_assessed - self.other_reports_excluded_total
+        included -= self.reports_awaiting
         if self.reports_included != included:
             terms = [
                 f"reports assessed ({self._n('reports_assessed')})",
@@ -365,6 +397,8 @@ class PrismaCounts:
                     "- reports excluded via other methods "
                     f"({self._n('other_reports_excluded', self.other_reports_excluded_total)})",
                 ]
+            if self.reports_awaiting:
+                terms.append(f"- reports awaiting a decision ({self._n('reports_awaiting')})")
             problems.append(
                 f"{box_label('reports_included')}: n = {self._n('reports_included')}, but "
                 f"{' '.join(terms)} = {included}"

@@ -20,6 +20,9 @@ What the CSV cannot say, and how it is handled:
   ``records_screened``, the only number they can explain.
 - Marks of hand-given counts are not part of the format and are not written.
 - Updated reviews (``previous_studies``) are outside the new-review template: reading refuses them.
+- Records and reports still awaiting a decision (an interim diagram) have no row in the template: they
+  are written as two extra rows, ``records_awaiting`` and ``reports_awaiting``, only when there are
+  some (the package looks rows up by ``data`` and passes over others), and read back from them.
 """
 
 from __future__ import annotations
@@ -121,6 +124,14 @@ _TEMPLATE: tuple[tuple[str, ...], ...] = (
     ("included", "node3", "included", "Blue included box", "Included", "Blue included box", "included.html"),
 )  # fmt: skip
 
+# Rows beyond the template, written only for an interim diagram: data, node, box, description, boxtext.
+_AWAITING_ROWS = (
+    ("records_awaiting", "NA", "box5", "Records awaiting a decision (databases and registers)",
+     "Records awaiting a decision"),
+    ("reports_awaiting", "NA", "box9", "Reports awaiting a decision (databases and registers)",
+     "Reports awaiting a decision"),
+)  # fmt: skip
+
 # The three rows for other methods, the default label of each, and the words that put a source there.
 _OTHER_ROWS = (
     ("website_results", "Websites", re.compile(r"web|internet", re.IGNORECASE)),
@@ -174,6 +185,10 @@ def prisma_csv_text(counts: PrismaCounts) -> str:
         writer.writerow(
             [data, node, box, description, labels.get(data, boxtext), tooltips, url, values.get(data, "0")]
         )
+    for data, node, box, description, boxtext in _AWAITING_ROWS:
+        awaiting: int = getattr(counts, data)
+        if awaiting:
+            writer.writerow([data, node, box, description, boxtext, "NA", "NA", str(awaiting)])
     return out.getvalue()
 
 
@@ -272,6 +287,7 @@ def parse_prisma_csv(text: str, file_name: str = "PRISMA.csv") -> PrismaCounts:
             other_records_screened=joined,
             records_screened=screened,
             records_excluded=reader.number("records_excluded"),
+            records_awaiting=reader.number("records_awaiting"),
             reports_sought=reader.number("dbr_sought_reports"),
             reports_not_retrieved=reader.number("dbr_notretrieved_reports"),
             reports_assessed=reader.number("dbr_assessed"),
@@ -280,6 +296,7 @@ def parse_prisma_csv(text: str, file_name: str = "PRISMA.csv") -> PrismaCounts:
             other_reports_not_retrieved=reader.number("other_notretrieved_reports"),
             other_reports_assessed=reader.number("other_assessed"),
             other_reports_excluded=reader.entries("other_excluded", reasons=True),
+            reports_awaiting=reader.number("reports_awaiting"),
             studies_included=studies,
             reports_included=reports,
         )

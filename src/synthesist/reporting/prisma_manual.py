@@ -114,6 +114,9 @@ class ScreeningCounts(_Section):
     reports_not_retrieved: Count = None
     reports_assessed: Count = None
     reports_excluded: NamedCounts = None
+    # a review finished outside Synthesist has none; one still going on may say how many are open
+    records_awaiting: Count = None
+    reports_awaiting: Count = None
 
 
 class OtherMethodsCounts(_Section):

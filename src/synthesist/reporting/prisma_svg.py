@@ -10,6 +10,10 @@ with integer arithmetic, so the same counts give byte-identical SVG everywhere; 
 is text width, from a built-in table of DejaVu Sans widths (:mod:`._text_metrics`), to wrap text to the
 box width.
 
+While a record or report still awaits a decision the diagram says so: an "Interim" line above the
+headers, and the numbers awaiting a decision beside those excluded. A final diagram has neither, so
+its bytes do not change.
+
 PNG and PDF are converted from this SVG (:mod:`synthesist.reporting.prisma_output`), so all three
 formats show the same drawing.
 """
@@ -25,6 +29,7 @@ from synthesist.reporting.prisma import MANUAL_FILE_NAME, NamedCount, PrismaCoun
 
 __all__ = [
     "DATABASES_HEADER",
+    "INTERIM_LABEL",
     "MANUAL_NOTE",
     "OTHER_METHODS_HEADER",
     "render_prisma_svg",
@@ -33,6 +38,7 @@ __all__ = [
 DATABASES_HEADER = "Identification of studies via databases and registers"
 OTHER_METHODS_HEADER = "Identification of studies via other methods"
 MANUAL_NOTE = f"* given in {MANUAL_FILE_NAME}, not derived from Synthesist's records"
+INTERIM_LABEL = "Interim"  # starts the line above an unfinished diagram: "Interim: 1 report awaits ..."
 
 FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"  # measured font first; see _text_metrics
 SIZE = 12
@@ -55,6 +61,8 @@ WHITE, BLACK = "#ffffff", "#000000"
 PHASE_FILL = "#d9d9d9"
 DATABASES_FILL = "#ffd966"  # the template's yellow header
 OTHER_FILL = "#d9d9d9"  # and its grey one
+INTERIM_COLOUR = "#a63d00"  # Okabe-Ito vermillion, darkened to read as text
+INTERIM_GAP = 10  # between the interim line and the headers
 
 # x of the four box columns: databases (A) and its side boxes (B), other methods (C) and its side (D)
 _A = MARGIN + PHASE_WIDTH + PHASE_GAP
@@ -190,10 +198,16 @@ def _boxes(counts: PrismaCounts) -> list[_Box]:
         item("Studies included in review", "studies_included"),
         item("Reports of included studies", "reports_included"),
     )
+    awaiting = item("Records awaiting a decision", "records_awaiting")
     boxes = [
         _Box("records-identified", _A, 0, identified),
         _Box("records-removed", _B, 0, removed),
-        *(simple(*spec) for spec in _SIMPLE_BOXES),
+        *(
+            _Box(spec[0], spec[1], spec[2], (item(spec[3], spec[4]), awaiting), centred=True)
+            if spec[4] == "records_excluded" and counts.records_awaiting
+            else simple(*spec)
+            for spec in _SIMPLE_BOXES
+        ),
         _excluded_box("reports-excluded", _B, counts, "reports_excluded"),
         _Box("studies-included", _A, 4, included, centred=True),
     ]
@@ -211,7 +225,14 @@ def _excluded_box(key: str, column: int, counts: PrismaCounts, field_name: str) 
     # a single reason without a name is a bare total (as the PRISMA2020 CSV allows): no list under it
     listed = () if len(reasons) == 1 and not reasons[0].name else reasons
     head = _Item("Reports excluded", total, counts.is_manual(field_name), tail=":" if listed else "")
-    return _Box(key, column, 3, (head, *_entries(counts, field_name, listed, 1)), centred=not listed)
+    items = [head, *_entries(counts, field_name, listed, 1)]
+    if field_name == "reports_excluded" and counts.reports_awaiting:
+        items.append(
+            _Item(
+                "Reports awaiting a decision", counts.reports_awaiting, counts.is_manual("reports_awaiting")
+            )
+        )
+    return _Box(key, column, 3, tuple(items), centred=not listed)
 
 
 def _other_identified(counts: PrismaCounts) -> _Box:
@@ -274,6 +295,8 @@ def render_prisma_svg(counts: PrismaCounts, *, manual_note: str = MANUAL_NOTE) -
     if other:
         headers.append(_header("header-other-methods", _C, right_edge, OTHER_METHODS_HEADER, OTHER_FILL))
     header_height = max(box.height() for box in headers)
+    # an interim diagram opens with a line saying so; everything else moves down by its height
+    top = MARGIN + (LINE + INTERIM_GAP if counts.interim else 0)
 
     heights = [max((b.height() for b in boxes if b.row == row), default=0) for row in range(5)]
     # a phase label must fit along its bar: grow the phase's last row if the boxes are shorter
@@ -282,7 +305,7 @@ def render_prisma_svg(counts: PrismaCounts, *, manual_note: str = MANUAL_NOTE) -
         span = sum(heights[first : last + 1]) + ROW_GAP * (last - first)
         heights[last] += max(0, needed - span)
     tops = []
-    y = MARGIN + header_height + HEADER_GAP
+    y = top + header_height + HEADER_GAP
     for height in heights:
         tops.append(y)
         y += height + ROW_GAP
@@ -300,18 +323,24 @@ def render_prisma_svg(counts: PrismaCounts, *, manual_note: str = MANUAL_NOTE) -
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family={quoteattr(FONT_FAMILY)} font-size="{SIZE}">',
-        "<title>PRISMA 2020 flow diagram</title>",
+        f"<title>PRISMA 2020 flow diagram{' (interim)' if counts.interim else ''}</title>",
         "<defs>",
         f'<marker id="arrowhead" markerWidth="10" markerHeight="8" refX="10" refY="4" orient="auto" '
         f'markerUnits="userSpaceOnUse"><path d="M0,0 L10,4 L0,8 Z" fill="{BLACK}"/></marker>',
         "</defs>",
         f'<rect width="{width}" height="{height}" fill="{WHITE}"/>',
     ]
+    if counts.interim:
+        out.append(
+            f'<g id="interim" fill="{INTERIM_COLOUR}">'
+            + _text(_A, MARGIN + BASELINE, f"{INTERIM_LABEL}: {counts.awaiting_words()}", bold=True)
+            + "</g>"
+        )
     for label, first, last in _PHASES:
         out += _phase(label, tops[first], tops[last] + heights[last])
     for header in headers:
         out += _draw_box(
-            _Placed(header, header.column, MARGIN + (header_height - header.height()) // 2, header.height()),
+            _Placed(header, header.column, top + (header_height - header.height()) // 2, header.height()),
             rounded=True,
         )
     out += _arrows(placed, counts)

@@ -35,6 +35,7 @@ from synthesist.screening.hypergeometric import (
     hypergeometric_cdf,
     log_factorial_table,
 )
+from synthesist.wording import plural
 
 __all__ = [
     "RULES",
@@ -355,7 +356,7 @@ def knee_method(
         summary = "no knee yet: fewer than two records screened or no relevant record found"
     else:
         comparison = ">=" if ratio >= threshold else "<"
-        summary = f"slope ratio {ratio:.3g} {comparison} {threshold} at a knee after {knee} records"
+        summary = f"slope ratio {ratio:.3g} {comparison} {threshold} at a knee after {plural(knee, 'record')}"
         if s < min_screened:
             summary += f"; fewer than {min_screened} records screened"
     return StopVerdict(rule=KNEE, stop=stop, assumes=_KNEE_ASSUMES, summary=summary, detail=detail)

@@ -19,6 +19,7 @@ from synthesist.extraction.values import display_value, export_text
 from synthesist.reporting.characteristics import TABLE_FORMATS, CharacteristicsTable, write_table
 from synthesist.services.appraisal_views import appraisal_overview
 from synthesist.services.extraction import IncludedStudy, extraction_form, included_extractions
+from synthesist.wording import plural
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -41,7 +42,8 @@ def _not_final_note(studies: Sequence[IncludedStudy]) -> list[str]:
     ]
     if not pending:
         return []
-    return [f"Extraction not final for {len(pending)} of {len(studies)} studies: {'; '.join(pending)}."]
+    of_studies = plural(len(studies), "study", "studies")
+    return [f"Extraction not final for {len(pending)} of {of_studies}: {'; '.join(pending)}."]
 
 
 def characteristics_table(workspace: Workspace) -> CharacteristicsTable:

@@ -21,6 +21,8 @@ from synthesist.importing.batch import ImportReject, NewBatch
 from synthesist.importing.source import SourceFile, open_source
 from synthesist.ports import UnitOfWork
 from synthesist.records.model import Record
+from synthesist.review.source_names import normalised_source, protocol_spelling
+from synthesist.wording import plural
 from synthesist.workspace import Workspace
 
 __all__ = ["FileImported", "ImportRequest", "ImportResult", "import_files"]
@@ -44,6 +46,7 @@ class ImportRequest:
     encoding: str | None = None
     column_map: Mapping[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    delimiter: str | None = None
 
 
 @dataclass
@@ -84,9 +87,14 @@ def import_files(
             'say where the records come from with --source (e.g. "MEDLINE (Ovid)")',
             hint='For records found by other methods use --other-method "reference lists".',
         )
+    if not request.other_method:
+        # one database, one name: "Medline" is stored as the protocol's "MEDLINE" (_source_warnings says so)
+        source = protocol_spelling(source, _protocol_databases(workspace))
     opened = [(path, open_source(path, encoding=request.encoding)) for path in request.paths]
     readers = [(path, src, _reader_for(src, request.format)) for path, src in opened]
-    options = ReadOptions(column_map=dict(request.column_map), sheet=request.sheet)
+    options = ReadOptions(
+        column_map=dict(request.column_map), sheet=request.sheet, delimiter=request.delimiter
+    )
     imported: list[FileImported] = []
     with workspace.unit_of_work() as uow:
         for path, src, reader in readers:
@@ -198,7 +206,8 @@ def _refuse_reimport(uow: UnitOfWork, path: Path, digest: str, force: bool) -> N
         first = earlier[0]
         raise AlreadyImported(
             f"{path.name}: this file was already imported as batch {first.id} "
-            f"({first.source}, {first.imported_at:%Y-%m-%d %H:%M} UTC, {first.record_count} records)",
+            f"({first.source}, {first.imported_at:%Y-%m-%d %H:%M} UTC, "
+            f"{plural(first.record_count, 'record')})",
             hint="Nothing was imported. Pass --force to import the same file again as a new batch.",
         )
 
@@ -215,13 +224,27 @@ def _write_reject_report(root: Path, item: FileImported) -> Path:
     return report
 
 
+def _protocol_databases(workspace: Workspace) -> list[str]:
+    return [db.name for db in workspace.project.protocol.search.databases]
+
+
 def _source_warnings(workspace: Workspace, request: ImportRequest) -> list[str]:
-    """A --source the protocol does not list is allowed (searches change) but worth a word."""
+    """A --source the protocol does not list is allowed (searches change) but worth a word; one the
+    protocol spells another way is stored under the protocol's spelling, which the warning names."""
     if request.other_method or not request.source:
         return []
-    databases = [db.name for db in workspace.project.protocol.search.databases]
-    wanted = request.source.casefold()
-    if not databases or any(name.casefold() in wanted or wanted in name.casefold() for name in databases):
+    databases = _protocol_databases(workspace)
+    given = request.source.strip()
+    spelled = protocol_spelling(given, databases)
+    if spelled != given:
+        return [
+            f"source {given!r} is stored as {spelled!r}, as review.toml spells it "
+            "(names are matched ignoring case, spaces and punctuation)."
+        ]
+    wanted = normalised_source(given)
+    if not databases or any(
+        normalised_source(name) in wanted or wanted in normalised_source(name) for name in databases
+    ):
         return []
     return [
         f"source {request.source!r} is not among the databases in review.toml ({', '.join(databases)}); "

@@ -8,6 +8,12 @@ at screening (the diagram draws that arrow). Numbers for steps done outside Synt
 
 Each record included at title/abstract counts as one report sought (its attached files, a paper and
 its supplement, are one report); included records grouped with ``fulltext study`` count as one study.
+
+These are the project's numbers everywhere: ``status``, the report's text and tables and the web
+outputs page read them from :func:`prisma_counts`, so no two outputs can disagree. A record without a
+final decision is counted as awaiting one (PRISMA 2020's "awaiting classification"), never as
+excluded or included, and the counts are interim (``PrismaCounts.interim``) until none is left.
+Databases are grouped under the protocol's spelling of their names (``Medline`` is ``MEDLINE``).
 """
 
 from __future__ import annotations
@@ -17,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthesist.reporting.prisma import MANUAL_FILE_NAME, NamedCount, PrismaCounts
-from synthesist.reporting.prisma_csv import read_prisma_csv, write_prisma_csv
 from synthesist.reporting.prisma_manual import apply_manual_counts, load_manual_counts
-from synthesist.reporting.prisma_output import write_prisma_diagram
+from synthesist.review.source_names import protocol_spelling
 from synthesist.screening.model import RecordState, Stage
 from synthesist.services.fulltext import included_totals, list_studies
 from synthesist.services.screening import overview_in
@@ -55,7 +60,8 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
     states = view.states()
     # Databases in the order review.toml lists them (then any other, in the order first imported);
     # other methods in the order first imported.
-    listed = [db.name.casefold() for db in workspace.project.protocol.search.databases]
+    spellings = [db.name for db in workspace.project.protocol.search.databases]
+    listed = [name.casefold() for name in spellings]
     per_database: dict[str, int] = {}
     per_register: dict[str, int] = {}
     others: dict[str, int] = {}
@@ -63,7 +69,9 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
         if batch.other_method is not None:
             into, name = others, batch.other_method
         else:
-            into, name = (per_register if _REGISTER.search(batch.source) else per_database), batch.source
+            # batches stored before names were matched may spell a database as the protocol does not
+            name = protocol_spelling(batch.source, spellings)
+            into = per_register if _REGISTER.search(name) else per_database
         into[name] = into.get(name, 0) + batch.record_count
 
     def protocol_order(name: str) -> int:
@@ -90,6 +98,8 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
     )
     warnings = _warnings(states)
     studies, _ = included_totals(list_studies(workspace, included_only=True))
+    # open at full text: sought and not marked not retrieved, or assessed, without a final decision
+    reports_awaiting = states[RecordState.SOUGHT] + states[RecordState.FULL_TEXT]
     computed = PrismaCounts(
         database_records=database_records,
         databases=databases,
@@ -100,14 +110,15 @@ def prisma_counts(workspace: Workspace) -> PrismaResult:
         other_records_screened=other_records,
         records_screened=database_records + register_records + other_records - duplicates,
         records_excluded=states[RecordState.EXCLUDED_TITLE_ABSTRACT],
+        records_awaiting=states[RecordState.TITLE_ABSTRACT],
         reports_sought=sought,
         reports_not_retrieved=not_retrieved,
         reports_assessed=sought - not_retrieved,
         reports_excluded=tuple(NamedCount(reason, n) for reason, n in ordered_reasons),
-        # Records still open at full text count as assessed and not excluded (the warnings say so);
-        # once every decision is final, studies are the included records grouped as studies.
-        studies_included=studies if not warnings else sought - not_retrieved - sum(reasons.values()),
-        reports_included=sought - not_retrieved - sum(reasons.values()),
+        reports_awaiting=reports_awaiting,
+        # only records included at full text make studies: one still open awaits its decision
+        studies_included=studies,
+        reports_included=sought - not_retrieved - sum(reasons.values()) - reports_awaiting,
     )
     manual = load_manual_counts(workspace.project.root / MANUAL_FILE_NAME)
     return PrismaResult(apply_manual_counts(computed, manual) if manual else computed, warnings)
@@ -117,20 +128,34 @@ def _warnings(states: dict[RecordState, int]) -> list[str]:
     warnings = []
     if states.get(RecordState.TITLE_ABSTRACT):
         warnings.append(
-            f"{states[RecordState.TITLE_ABSTRACT]} records have no final title/abstract decision yet; "
-            "they count as screened, not as excluded"
+            f"{_records(states[RecordState.TITLE_ABSTRACT])} no final title/abstract decision yet; "
+            f"{_they(states[RecordState.TITLE_ABSTRACT])} as screened and awaiting a decision, "
+            "not as excluded"
         )
     open_full_text = states.get(RecordState.SOUGHT, 0) + states.get(RecordState.FULL_TEXT, 0)
     if open_full_text:
         warnings.append(
-            f"{open_full_text} records have no final full-text decision yet; "
-            "until they do they count as assessed and not excluded"
+            f"{_records(open_full_text)} no final full-text decision yet; "
+            f"{_they(open_full_text)} as {'a report' if open_full_text == 1 else 'reports'} awaiting a "
+            "decision, neither excluded nor included"
         )
     return warnings
 
 
+def _records(n: int) -> str:
+    return "1 record has" if n == 1 else f"{n:,} records have"
+
+
+def _they(n: int) -> str:
+    return "it counts" if n == 1 else "they count"
+
+
 def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:
     """Write the diagram (``.svg``, ``.png``, ``.pdf``) or the PRISMA2020 package's CSV (``.csv``)."""
+    # the writers are imported when asked for: `status` reads the counts and should start quickly
+    from synthesist.reporting.prisma_csv import write_prisma_csv
+    from synthesist.reporting.prisma_output import write_prisma_diagram
+
     result = prisma_counts(workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
@@ -141,6 +166,9 @@ def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:
 
 def convert_prisma_csv(source: Path, path: Path) -> str:
     """Draw the diagram from a PRISMA2020 package/Shiny app CSV (no project needed); returns the format."""
+    from synthesist.reporting.prisma_csv import read_prisma_csv, write_prisma_csv
+    from synthesist.reporting.prisma_output import write_prisma_diagram
+
     counts = read_prisma_csv(source)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":

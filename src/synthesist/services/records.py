@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from synthesist.dedup.merge import merged_record
 from synthesist.dedup.model import DuplicateGroup, PairStatus
@@ -16,13 +16,17 @@ from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
 from synthesist.records.query import RecordFilter
 from synthesist.records.stored import StoredRecord
-from synthesist.screening.model import RecordState, Stage, StageStatus
+from synthesist.review.source_names import protocol_spelling
+from synthesist.screening.model import Stage, StageStatus
 from synthesist.screening.status import StageRule
 from synthesist.services.appraisal_views import redact_blind_appraisal
 from synthesist.services.extraction import redact_blind_extraction
 from synthesist.services.screening import ScreeningOverview, overview_in, stage_rules
 from synthesist.services.screening_views import redact_blind_events, screening_columns
 from synthesist.workspace import Workspace
+
+if TYPE_CHECKING:
+    from synthesist.reporting.prisma import PrismaCounts
 
 __all__ = [
     "ProjectStatus",
@@ -151,6 +155,13 @@ class ProjectStatus:
     duplicate_groups: int = 0
     possible_duplicates: int = 0  # pairs waiting in the dedup review queue
     deduplicated: bool = False  # whether `dedup run` has run since the last import
+    flow: PrismaCounts | None = None  # the PRISMA numbers every output shows (None: nothing imported)
+    not_final: tuple[str, ...] = ()  # why the flow is interim, as `synthesist prisma` says it
+
+    @property
+    def interim(self) -> bool:
+        """True while a record or report awaits a final decision: the diagram and report say so too."""
+        return self.flow is not None and self.flow.interim
 
     @property
     def from_databases(self) -> int:
@@ -171,8 +182,11 @@ class ProjectStatus:
 
 
 def project_status(workspace: Workspace) -> ProjectStatus:
+    # imported here: only `status` needs the PRISMA machinery, not every command that reads records
+    from synthesist.services.prisma import prisma_counts
+
     with workspace.unit_of_work(write=False) as uow:
-        sources = uow.records.counts_by_source()
+        sources = _by_protocol_spelling(workspace, uow.records.counts_by_source())
         total = uow.records.count()
         groups, duplicates = uow.dedup.counts()
         pending = len(uow.dedup.pairs(status=PairStatus.PENDING))
@@ -183,16 +197,25 @@ def project_status(workspace: Workspace) -> ProjectStatus:
     if last_run is not None or groups:
         stages["duplicates removed"] = duplicates
         stages["after deduplication"] = total - duplicates
-    states = view.states()
-    if view.decisions:
+    flow: PrismaCounts | None = None
+    not_final: tuple[str, ...] = ()
+    if total:
+        # the same numbers as the PRISMA diagram and the report, from the one function that derives them
+        result = prisma_counts(workspace)
+        flow, not_final = result.counts, tuple(result.warnings)
         ta, ft = view.statuses(Stage.TITLE_ABSTRACT), view.statuses(Stage.FULL_TEXT)
-        stages["title/abstract: decided"] = ta[StageStatus.INCLUDED] + ta[StageStatus.EXCLUDED]
-        stages["title/abstract: excluded"] = ta[StageStatus.EXCLUDED]
+        stages["records screened"] = flow.records_screened
+        stages["title/abstract: excluded"] = flow.records_excluded
+        stages["title/abstract: awaiting decision"] = flow.records_awaiting
         stages["title/abstract: conflicts"] = ta[StageStatus.CONFLICT]
-        stages["full text: not retrieved"] = states[RecordState.NOT_RETRIEVED]
-        stages["full text: excluded"] = ft[StageStatus.EXCLUDED]
+        stages["full text: sought"] = flow.reports_sought
+        stages["full text: not retrieved"] = flow.reports_not_retrieved
+        stages["full text: assessed"] = flow.reports_assessed
+        stages["full text: excluded"] = flow.reports_excluded_total
+        stages["full text: awaiting decision"] = flow.reports_awaiting
         stages["full text: conflicts"] = ft[StageStatus.CONFLICT]
-        stages["included"] = states[RecordState.INCLUDED]
+        stages["studies included"] = flow.studies_included
+        stages["reports of included studies"] = flow.reports_included
     return ProjectStatus(
         title=workspace.project.title,
         project_id=workspace.project.key,
@@ -203,7 +226,30 @@ def project_status(workspace: Workspace) -> ProjectStatus:
         duplicate_groups=groups,
         possible_duplicates=pending,
         deduplicated=last_run is not None and last_run.max_record_id >= newest,
+        flow=flow,
+        not_final=not_final,
     )
+
+
+def _by_protocol_spelling(workspace: Workspace, sources: list[SourceCount]) -> list[SourceCount]:
+    """One line per database as review.toml spells it (``Medline`` batches join ``MEDLINE``)."""
+    spellings = [db.name for db in workspace.project.protocol.search.databases]
+    merged: dict[tuple[str, str | None], SourceCount] = {}
+    for line in sources:
+        name = line.source if line.other_method else protocol_spelling(line.source, spellings)
+        key = (name, line.other_method)
+        known = merged.get(key)
+        merged[key] = (
+            replace(line, source=name)
+            if known is None
+            else replace(
+                known,
+                batches=known.batches + line.batches,
+                records=known.records + line.records,
+                rejects=known.rejects + line.rejects,
+            )
+        )
+    return list(merged.values())
 
 
 def list_batches(workspace: Workspace) -> list[ImportBatch]:

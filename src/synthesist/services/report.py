@@ -25,6 +25,7 @@ from synthesist.reporting.report.markdown import render_markdown
 from synthesist.reporting.report.model import BulletList, Notice, Paragraph, Report, Section, Table
 from synthesist.services.report_methods import MethodsFacts, methods_facts, methods_section
 from synthesist.services.report_results import results_section
+from synthesist.services.report_search import database_name, search_date
 from synthesist.services.synthesis_snapshot import coding_snapshot
 from synthesist.workspace import Workspace
 
@@ -127,7 +128,11 @@ def report_steps(workspace: Workspace, report: Report) -> list[ReportStep]:
             ]
 
     def results() -> None:
-        sections["results"] = results_section(workspace)
+        assert parts.facts is not None
+        flow = parts.facts.flow
+        sections["results"] = results_section(workspace, flow)
+        if flow is not None and flow.counts.interim:
+            report.interim = f"{flow.counts.awaiting_words()}, so the numbers in it will change"
 
     def appendices() -> None:
         assert parts.facts is not None
@@ -220,10 +225,13 @@ def _search_strategies(facts: MethodsFacts) -> Section:
     for batch in facts.batches:
         if batch.other_method is not None or batch.id in updates:
             continue
-        when = batch.searched_on.isoformat() if batch.searched_on else "not recorded"
+        # the same date the methods give (a batch without one takes the protocol's date)
+        searched = search_date(batch, facts.protocol)
+        when = searched.isoformat() if searched else "not recorded"
+        source = database_name(batch, facts.protocol)
         run = searches.get(batch.id)
         if run is not None:
-            rows.append((batch.source, when, run["query"].strip(), _run_hits(run)))
+            rows.append((source, when, run["query"].strip(), _run_hits(run)))
             continue
         if batch.query:
             lines = [line for line in batch.query.strip().splitlines() if line.strip()]
@@ -234,7 +242,7 @@ def _search_strategies(facts: MethodsFacts) -> Section:
             )
         else:
             strategy = "not recorded (give it with synthesist import --query-file)"
-        rows.append((batch.source, when, strategy, str(batch.record_count)))
+        rows.append((source, when, strategy, str(batch.record_count)))
     # a live search that found nothing imported no batch, but was run all the same
     for run in runs:
         if run["kind"] == "search" and not run["batch_id"]:

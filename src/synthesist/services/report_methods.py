@@ -19,8 +19,11 @@ from synthesist.reporting.report.model import BulletList, Paragraph, Section
 from synthesist.review.protocol import Protocol
 from synthesist.screening.model import Stage
 from synthesist.services.appraisal_setup import AppraisalSetup, appraisal_setup
+from synthesist.services.prisma import PrismaResult, prisma_counts
 from synthesist.services.records import list_batches, read_log
+from synthesist.services.report_search import database_name, search_dates_text
 from synthesist.synthesis.model import CodingSnapshot
+from synthesist.wording import count_phrase, plural, plural_word, verb_for
 from synthesist.workspace import Workspace
 
 __all__ = ["MethodsFacts", "join_words", "methods_facts", "methods_section"]
@@ -42,16 +45,10 @@ def join_words(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
-
-
-def _people(counts: Counter[str], what: str) -> str:
+def _people(counts: Counter[str], what: str, what_plural: str | None = None) -> str:
     """ "aoife (412 decisions) and ben (326 decisions)", busiest first, then by name."""
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return join_words(f"{name} ({_plural(n, what)})" for name, n in ordered)
+    return join_words(f"{name} ({plural(n, what, what_plural)})" for name, n in ordered)
 
 
 @dataclass(frozen=True)
@@ -61,13 +58,16 @@ class MethodsFacts:
     protocol: Protocol
     batches: list[ImportBatch]
     events: list[LoggedEvent]
+    flow: PrismaResult | None = None  # the PRISMA numbers: methods and results quote the same ones
 
     def of(self, *types: str) -> list[LoggedEvent]:
         return [event for event in self.events if event.type in types]
 
 
 def methods_facts(workspace: Workspace) -> MethodsFacts:
-    return MethodsFacts(workspace.project.protocol, list_batches(workspace), read_log(workspace))
+    return MethodsFacts(
+        workspace.project.protocol, list_batches(workspace), read_log(workspace), prisma_counts(workspace)
+    )
 
 
 def methods_section(workspace: Workspace, facts: MethodsFacts, snapshot: CodingSnapshot | None) -> Section:
@@ -77,7 +77,7 @@ def methods_section(workspace: Workspace, facts: MethodsFacts, snapshot: CodingS
         _criteria(facts.protocol),
         _deduplication(workspace, facts),
         _screening(facts),
-        _retrieval(facts),
+        _retrieval(workspace, facts),
         _extraction(workspace, facts),
         _appraisal(workspace, facts),
         _synthesis(facts, snapshot),
@@ -92,22 +92,17 @@ def _search(facts: MethodsFacts) -> Section:
     search = facts.protocol.search
     by_source: dict[str, list[ImportBatch]] = defaultdict(list)
     for batch in facts.batches:
-        by_source[batch.other_method or batch.source].append(batch)
-    planned = {db.name.casefold(): db for db in search.databases}
+        by_source[batch.other_method or database_name(batch, facts.protocol)].append(batch)
     database_parts = []
     for source, batches in by_source.items():
         if batches[0].other_method is not None:
             continue
-        dates = sorted({b.searched_on.isoformat() for b in batches if b.searched_on})
-        if not dates and source.casefold() in planned and planned[source.casefold()].searched_on:
-            dates = [planned[source.casefold()].searched_on.isoformat()]  # type: ignore[union-attr]
-        when = f"searched on {join_words(dates)}" if dates else "date searched not recorded"
+        when = search_dates_text(batches, facts.protocol)
         records = sum(b.record_count for b in batches)
-        database_parts.append(f"{source} ({when}; {records} records)")
+        database_parts.append(f"{source} ({when}; {plural(records, 'record')})")
     if database_parts:
-        n = len(database_parts)
         section.add(
-            Paragraph(f"We searched {n} database{'s' if n != 1 else ''}: {join_words(database_parts)}.")
+            Paragraph(f"We searched {plural(len(database_parts), 'database')}: {join_words(database_parts)}.")
         )
     else:
         section.add(Paragraph("No database search results have been imported.", "missing"))
@@ -122,7 +117,9 @@ def _search(facts: MethodsFacts) -> Section:
         )
     others = [(s, b) for s, b in by_source.items() if b[0].other_method is not None]
     if others:
-        parts = [f"{name} ({sum(b.record_count for b in batches)} records)" for name, batches in others]
+        parts = [
+            f"{name} ({plural(sum(b.record_count for b in batches), 'record')})" for name, batches in others
+        ]
         section.add(Paragraph(f"Further records came from other methods: {join_words(parts)}."))
     elif search.other_methods:
         section.add(
@@ -159,7 +156,7 @@ def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
     if searched:
         paragraphs.append(
             Paragraph(
-                f"{join_words(searched)} {'was' if len(searched) == 1 else 'were'} searched through "
+                f"{join_words(searched)} {verb_for(len(searched), 'was', 'were')} searched through "
                 f"{'its' if len(searched) == 1 else 'their'} public APIs with Synthesist, which stored "
                 "each query exactly as sent, the date and the number of hits the source reported "
                 "(appendix, Table S1)."
@@ -171,10 +168,10 @@ def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
         new = sum(int(run["imported"]) for run in updates)
         paragraphs.append(
             Paragraph(
-                f"The searches were updated {_plural(len(updates), 'time')} as a living review "
+                f"The searches were updated {plural(len(updates), 'time')} as a living review "
                 f"(on {join_words(dates)}), each time for the records the source had added since the "
-                f"previous run; {_plural(new, 'new record')} not already in the review "
-                f"{'was' if new == 1 else 'were'} imported and screened (appendix, Table S2)."
+                f"previous run; {plural(new, 'new record')} not already in the review "
+                f"{verb_for(new, 'was', 'were')} imported and screened (appendix, Table S2)."
             )
         )
     citing = [run for run in runs if run["kind"] in ("backward", "forward")]
@@ -186,7 +183,7 @@ def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
         paragraphs.append(
             Paragraph(
                 f"We searched {join_words(chosen)} in OpenAlex on {join_words(dates)}; "
-                f"{_plural(sum(int(r['imported']) for r in citing), 'record')} not already in the "
+                f"{plural(sum(int(r['imported']) for r in citing), 'record')} not already in the "
                 "review were added."
             )
         )
@@ -222,9 +219,9 @@ def _deduplication(workspace: Workspace, facts: MethodsFacts) -> Section:
     settings = facts.protocol.deduplication
     text = (
         f"Duplicate records were found by Synthesist's matching rules (DOI, PMID and citation similarity, "
-        f"publication years within {_plural(settings.year_tolerance, 'year')}) "
-        f"in {_plural(len(runs), 'run')}. {_plural(total, 'duplicate record')} "
-        f"{'was' if total == 1 else 'were'} removed: "
+        f"publication years within {plural(settings.year_tolerance, 'year')}) "
+        f"in {plural(len(runs), 'run')}. {plural(total, 'duplicate record')} "
+        f"{verb_for(total, 'was', 'were')} removed: "
         f"{removed['auto']} merged automatically as certain matches, {removed['review']} confirmed by a "
         f"reviewer from the possible matches, and {removed['manual']} merged by hand."
     )
@@ -235,8 +232,9 @@ def _deduplication(workspace: Workspace, facts: MethodsFacts) -> Section:
         who = Counter(e.actor for e in decided)
         section.add(
             Paragraph(
-                f"Reviewers judged {len(decided)} possible pairs ({kinds['confirmed']} duplicates, "
-                f"{kinds['rejected']} distinct): {_people(who, 'decision')}."
+                f"Reviewers judged {plural(len(decided), 'possible pair')} "
+                f"({plural(kinds['confirmed'], 'duplicate')}, {kinds['rejected']} distinct): "
+                f"{_people(who, 'decision')}."
             )
         )
     return section
@@ -272,7 +270,7 @@ def _screening(facts: MethodsFacts) -> Section:
         if checks:
             text += f" Checks were made by {_people(checks, 'check')}."
         if consensus:
-            text += f" {consensus} disagreements were settled by consensus."
+            text += f" {count_phrase(consensus, 'disagreement', verb=('was', 'were'))} settled by consensus."
         if not counts:
             section.add(Paragraph(f"No screening decisions at {stage.label} are recorded yet.", "missing"))
             continue
@@ -296,7 +294,7 @@ def _prioritisation(facts: MethodsFacts) -> list[Paragraph]:
             Paragraph(
                 f"The protocol switched on prioritised screening at title and abstract: Synthesist's queue "
                 f"ordered the unscreened records by an active-learning model ({setting.model}) retrained "
-                f"every {setting.retrain_every} decision{'s' if setting.retrain_every != 1 else ''}. The "
+                f"every {plural(setting.retrain_every, 'decision')}. The "
                 "ranking only ordered records; every decision was a reviewer's. The log does not record "
                 "whether each reviewer worked from the ranked queue."
             )
@@ -313,9 +311,10 @@ def _prioritisation(facts: MethodsFacts) -> list[Paragraph]:
         found.append(
             Paragraph(
                 f"On {event.occurred_at.date().isoformat()}, {event.actor} stopped title and abstract "
-                f"screening by the {p['rule']} stopping rule after {p['screened']} of {p['pool']} records, "
-                f"with {p['relevant_found']} relevant records found{recall} ({p['verdict']}). The rule "
-                f"assumes {p['assumes']}."
+                f"screening by the {p['rule']} stopping rule after {p['screened']} of "
+                f"{plural(int(p['pool']), 'record')}, with "
+                f"{plural(int(p['relevant_found']), 'relevant record')} found{recall} ({p['verdict']}). "
+                f"The rule assumes {p['assumes']}."
             )
         )
     if setting.enabled and not facts.of("screening.stop_recorded"):
@@ -323,22 +322,29 @@ def _prioritisation(facts: MethodsFacts) -> list[Paragraph]:
     return found
 
 
-def _retrieval(facts: MethodsFacts) -> Section:
+def _retrieval(workspace: Workspace, facts: MethodsFacts) -> Section:
+    """What retrieval the data shows: the reports sought, not retrieved and assessed (the flow's own
+    numbers), and how many files were attached. Reports assessed are reports retrieved, even when the
+    team kept the files outside Synthesist, so the step is done once any report was assessed."""
     section = Section("methods-retrieval", "Full-text retrieval")
+    flow = (facts.flow or prisma_counts(workspace)).counts
     attached = facts.of("fulltext.attached")
-    failed = {e.payload["record_id"] for e in facts.of("fulltext.not_retrieved")}
-    failed -= {e.payload["record_id"] for e in facts.of("fulltext.not_retrieved_withdrawn")}
-    if not attached and not failed:
-        return section.add(
-            Paragraph(
-                "No full-text files were attached in Synthesist and no report was marked not retrieved: "
-                "if full texts were retrieved, it was outside Synthesist.",
-                "missing",
-            )
-        )
     records = {e.payload["record_id"] for e in attached}
-    text = f"{len(attached)} full-text files were attached for {len(records)} records"
-    text += f"; {len(failed)} reports could not be retrieved." if failed else "."
+    if not flow.reports_sought and not attached:
+        return section.add(Paragraph("No full text has been sought yet.", "missing"))
+    text = (
+        f"The full texts of {plural(flow.reports_sought, 'report')} were sought for retrieval"
+        + (f"; {flow.reports_not_retrieved} could not be retrieved" if flow.reports_not_retrieved else "")
+        + f", and {plural(flow.reports_assessed, 'report')} "
+        + f"{verb_for(flow.reports_assessed, 'was', 'were')} assessed for eligibility."
+    )
+    if attached:
+        text += (
+            f" {count_phrase(len(attached), 'full-text file', verb=('was', 'were'))} "
+            f"attached in Synthesist for {plural(len(records), 'record')}."
+        )
+    else:
+        text += " The full-text files were kept outside Synthesist (none was attached to a record)."
     return section.add(Paragraph(text))
 
 
@@ -363,7 +369,7 @@ def _extraction(workspace: Workspace, facts: MethodsFacts) -> Section:
     }[setting.mode]
     section.add(
         Paragraph(
-            f"Data were extracted into a form of {_plural(len(labels), 'field')}: {join_words(labels)}. "
+            f"Data were extracted into a form of {plural(len(labels), 'field')}: {join_words(labels)}. "
             f"{mode.capitalize()}."
         )
     )
@@ -380,7 +386,7 @@ def _extraction(workspace: Workspace, facts: MethodsFacts) -> Section:
         roles[event.payload.get("role", "extractor")][event.payload.get("reviewer", event.actor)] += 1
     for role, counts in sorted(roles.items()):
         done = {"extractor": "Extraction", "verifier": "Verification"}.get(role, role.capitalize())
-        text += f" {done} was completed by {_people(counts, 'study')}."
+        text += f" {done} was completed by {_people(counts, 'study', 'studies')}."
     return section.add(Paragraph(text))
 
 
@@ -400,7 +406,7 @@ def _appraisal(workspace: Workspace, facts: MethodsFacts) -> Section:
     section.add(
         Paragraph(
             f"Included studies were appraised with the {checklist.name}, version {checklist.version}: "
-            f"{len(checklist.questions)} questions answered {answers}; {mode}."
+            f"{plural(len(checklist.questions), 'question')} answered {answers}; {mode}."
         )
     )
     answered = Counter(
@@ -463,13 +469,15 @@ def _synthesis(facts: MethodsFacts, snapshot: CodingSnapshot | None) -> Section:
     levels = Counter(t.level.value for t in snapshot.themes)
     accepted = sum(1 for c in snapshot.codings if c.origin.value == "consensus")
     text = (
-        f"The findings of {len(studies)} studies ({len(snapshot.documents)} documents) were coded "
-        f"in Synthesist with {len(snapshot.codes)} codes, grouped into {levels['descriptive']} "
-        f"descriptive and {levels['analytical']} analytical themes. Coding was done by "
+        f"The findings of {plural(len(studies), 'study', 'studies')} "
+        f"({plural(len(snapshot.documents), 'document')}) were coded "
+        f"in Synthesist with {plural(len(snapshot.codes), 'code')}, grouped into {levels['descriptive']} "
+        f"descriptive and {levels['analytical']} analytical {plural_word(levels['analytical'], 'theme')}. "
+        "Coding was done by "
         f"{_people(people, 'coding')}."
     )
     if accepted:
-        text += f" {accepted} codings were agreed by consensus."
+        text += f" {count_phrase(accepted, 'coding', verb=('was', 'were'))} agreed by consensus."
     return section.add(Paragraph(text))
 
 

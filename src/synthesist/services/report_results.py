@@ -19,12 +19,13 @@ from synthesist.services.appraisal_views import appraisal_table
 from synthesist.services.cerqual import finding_views
 from synthesist.services.concept_model import model_figure, model_view
 from synthesist.services.extraction_table import characteristics_table
-from synthesist.services.prisma import prisma_counts
+from synthesist.services.prisma import PrismaResult, prisma_counts
 from synthesist.services.report_methods import join_words
 from synthesist.services.synthesis_outputs import synthesis_matrix, theme_evidence_views
 from synthesist.synthesis.cerqual import soqf_table
 from synthesist.synthesis.evidence import KIND_WORDS, theme_anchor
 from synthesist.synthesis.matrix import matrix_table
+from synthesist.wording import count_phrase, plural, verb_for
 from synthesist.workspace import Workspace
 
 __all__ = ["flow_paragraph", "results_section"]
@@ -40,11 +41,13 @@ def _not_available(what: str, why: str) -> Paragraph:
     return Paragraph(f"{what} is not available: {why}.", "missing")
 
 
-def results_section(workspace: Workspace) -> Section:
+def results_section(workspace: Workspace, flow: PrismaResult | None = None) -> Section:
+    """``flow``: the PRISMA numbers when the caller has them already (the methods quote them too)."""
+    flow = flow or prisma_counts(workspace)
     results = Section("results", "Results")
     results.children = [
-        _selection(workspace),
-        _characteristics(workspace),
+        _selection(flow),
+        _characteristics(workspace, flow.counts),
         _appraisal(workspace),
         _matrix(workspace),
         _themes(workspace),
@@ -56,36 +59,51 @@ def results_section(workspace: Workspace) -> Section:
 
 def flow_paragraph(counts: PrismaCounts) -> str:
     """The flow in words, as the reference review's Findings open."""
-    text = f"A total of {counts.database_records} records were identified from the database searches"
+    text = (
+        f"A total of {count_phrase(counts.database_records, 'record', verb=('was', 'were'))} "
+        "identified from the database searches"
+    )
     if counts.register_records:
         text += f" and {counts.register_records} from registers"
     if counts.other_records_screened:
-        text += f", and {counts.other_records_screened} records through other methods"
+        text += f", and {plural(counts.other_records_screened, 'record')} through other methods"
     text += (
-        f". After {counts.duplicates_removed} "
-        f"duplicate{' was' if counts.duplicates_removed == 1 else 's were'} "
-        f"removed, {counts.records_screened} records "
-        f"were available for screening. Titles and abstracts of the {counts.records_screened} records were "
-        f"screened against the inclusion criteria, and {counts.records_excluded} records were excluded. "
-        f"{counts.reports_sought} reports were sought in full text"
+        f". After {count_phrase(counts.duplicates_removed, 'duplicate', verb=('was', 'were'))} "
+        f"removed, {count_phrase(counts.records_screened, 'record', verb=('was', 'were'))} "
+        f"available for screening. Titles and abstracts of the {plural(counts.records_screened, 'record')} "
+        "were screened against the inclusion criteria, and "
+        f"{count_phrase(counts.records_excluded, 'record', verb=('was', 'were'))} excluded"
     )
+    if counts.records_awaiting:
+        text += f"; {_awaiting(counts.records_awaiting, 'record')}"
+    text += f". {count_phrase(counts.reports_sought, 'report', verb=('was', 'were'))} sought in full text"
     if counts.reports_not_retrieved:
         text += f", {counts.reports_not_retrieved} of which could not be retrieved"
-    text += f"; {counts.reports_assessed} full-text reports were assessed for eligibility"
+    text += (
+        f"; {count_phrase(counts.reports_assessed, 'full-text report', verb=('was', 'were'))} "
+        "assessed for eligibility"
+    )
     excluded = sum(entry.n for entry in counts.reports_excluded)
     if counts.reports_excluded:
         reasons = join_words(f"{entry.name} ({entry.n})" for entry in counts.reports_excluded)
-        text += f" and {excluded} were excluded: {reasons}"
+        text += f" and {excluded} {verb_for(excluded, 'was', 'were')} excluded: {reasons}"
+    if counts.reports_awaiting:
+        text += f"; {_awaiting(counts.reports_awaiting, 'report')}"
     text += (
-        f". {counts.studies_included} studies ({counts.reports_included} reports) "
-        "were included in the review."
+        f". {plural(counts.studies_included, 'study', 'studies')} "
+        f"({plural(counts.reports_included, 'report')}) "
+        f"{verb_for(counts.studies_included, 'was', 'were')} included in the review."
     )
     return text
 
 
-def _selection(workspace: Workspace) -> Section:
+def _awaiting(n: int, noun: str) -> str:
+    """ "1 record awaits a decision" (PRISMA 2020: awaiting classification)."""
+    return f"{count_phrase(n, noun, verb=('awaits', 'await'))} a decision"
+
+
+def _selection(result: PrismaResult) -> Section:
     section = Section("results-selection", "Study selection")
-    result = prisma_counts(workspace)
     counts = result.counts
     if counts.database_records + counts.register_records + counts.other_records_screened == 0:
         return section.add(Paragraph("No records have been imported yet.", "missing"))
@@ -95,7 +113,8 @@ def _selection(workspace: Workspace) -> Section:
     section.add(
         Figure(
             render_prisma_svg(counts),
-            "Figure 1. PRISMA 2020 flow diagram of the search and selection of studies.",
+            "Figure 1. PRISMA 2020 flow diagram of the search and selection of studies"
+            + (" (interim)." if counts.interim else "."),
             "prisma.svg",
             "figure-prisma",
         )
@@ -103,12 +122,21 @@ def _selection(workspace: Workspace) -> Section:
     return section
 
 
-def _characteristics(workspace: Workspace) -> Section:
+def _characteristics(workspace: Workspace, counts: PrismaCounts) -> Section:
     section = Section("results-characteristics", "Characteristics of the included studies")
     try:
         table = characteristics_table(workspace)
     except UserError as error:
         return section.add(_not_available("The table of characteristics", error.message))
+    if counts.reports_awaiting:
+        # the table lists the studies included so far, as the diagram counts them
+        section.add(
+            Paragraph(
+                f"The table lists the {plural(counts.studies_included, 'study', 'studies')} included so far; "
+                f"{_awaiting(counts.reports_awaiting, 'report')} at full text.",
+                "note",
+            )
+        )
     if not table.rows:
         return section.add(Paragraph("No studies have been included yet.", "missing"))
     filled = any(cell for row in table.rows for cell in row[1:])
@@ -130,9 +158,11 @@ def _appraisal(workspace: Workspace) -> Section:
     counts = table.rating_counts()
     if table.rules is not None:
         words = join_words(
-            f"{n} {'was' if n == 1 else 'were'} rated {rating}" for rating, n in counts.items() if n
+            f"{n} {verb_for(n, 'was', 'were')} rated {rating}" for rating, n in counts.items() if n
         )
-        section.add(Paragraph(f"Of the {len(table.rows)} included studies, {words}."))
+        section.add(
+            Paragraph(f"Of the {plural(len(table.rows), 'included study', 'included studies')}, {words}.")
+        )
         section.add(
             Table(
                 ("Rating", "Studies"),

@@ -30,6 +30,7 @@ from synthesist.search.sources import SourceOptions, SourceQuery, check_source, 
 from synthesist.search.sources.base import SearchSource
 from synthesist.search.sources.http import SourceError
 from synthesist.services.dedup import match_policy
+from synthesist.wording import count_phrase, plural
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -149,8 +150,8 @@ def resume_run(
         run = uow.search_runs.get(run_id)
     if run.status is RunStatus.COMPLETED:
         raise UserError(
-            f"search run {run_id} is complete: its {run.imported} records were imported"
-            + (f" as batch {run.batch_id}" if run.batch_id else ""),
+            f"search run {run_id} is complete: {count_phrase(run.imported, 'record', verb=('was', 'were'))} "
+            "imported" + (f" as batch {run.batch_id}" if run.batch_id else ""),
             hint="Start a new run with `synthesist search run`, or update with `synthesist search rerun`.",
         )
     return RunOutcome(_execute(workspace, run_id, open_source(run.source, options), progress))
@@ -225,14 +226,14 @@ def _execute(workspace: Workspace, run_id: int, client: SearchSource, progress: 
     except SourceError as error:
         _interrupt(workspace, run_id, client.label, pages, error.message)
         raise RunInterrupted(
-            f"search run {run_id} interrupted after {pages} page{'s' if pages != 1 else ''} "
-            f"({fetched} records): {error.message}",
+            f"search run {run_id} interrupted after {plural(pages, 'page')} "
+            f"({plural(fetched, 'record')}): {error.message}",
             hint=f"Nothing was imported. Continue with `synthesist search run --resume {run_id}`.",
         ) from error
     except KeyboardInterrupt:
         _interrupt(workspace, run_id, client.label, pages, "stopped by the user")
         raise RunInterrupted(
-            f"search run {run_id} stopped after {pages} pages ({fetched} records)",
+            f"search run {run_id} stopped after {plural(pages, 'page')} ({plural(fetched, 'record')})",
             hint=f"Nothing was imported. Continue with `synthesist search run --resume {run_id}`.",
         ) from None
     finally:

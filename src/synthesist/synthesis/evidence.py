@@ -34,6 +34,7 @@ from synthesist.synthesis.matrix import (
 )
 from synthesist.synthesis.model import AnchorStatus, CodingSnapshot, SpanKind, Theme
 from synthesist.synthesis.themes import children
+from synthesist.wording import plural
 
 __all__ = [
     "EVIDENCE_FORMATS",
@@ -92,7 +93,7 @@ class ThemeEvidence:
 
     @property
     def count_text(self) -> str:
-        return f"{len(self.studies)} of {self.total} studies"
+        return f"{len(self.studies)} of {plural(self.total, 'study', 'studies')}"
 
 
 def theme_evidence(

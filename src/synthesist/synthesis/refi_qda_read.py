@@ -53,6 +53,7 @@ from synthesist.synthesis.refi_qda_codebook import (
     schema_note,
     text_of,
 )
+from synthesist.wording import plural, plural_word, verb_for
 
 __all__ = [
     "ImportedCode",
@@ -279,9 +280,15 @@ def read_qdpx(data: bytes, file: str, default_kind: SpanKind = SpanKind.INTERPRE
     notes = schema_note(entries[qde], root, where) + book.notes
     notes += [f"{count} {what} left out (Synthesist codes text)" for what, count in sorted(skipped.items())]
     if defaulted:
-        notes.append(f"{defaulted} coded spans without a kind were imported as {KIND_NAMES[default_kind]}s")
+        notes.append(
+            f"{plural(defaulted, 'coded span')} without a kind {verb_for(defaulted, 'was', 'were')} "
+            f"imported as {plural_word(defaulted, KIND_NAMES[default_kind])}"
+        )
     if anonymous:
-        notes.append(f"{anonymous} codings without a user were imported as coder 'imported'")
+        notes.append(
+            f"{plural(anonymous, 'coding')} without a user {verb_for(anonymous, 'was', 'were')} "
+            "imported as coder 'imported'"
+        )
     return ImportedProject(
         name=root.get("name", file),
         themes=tuple(book.themes),

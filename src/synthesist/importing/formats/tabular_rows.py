@@ -27,6 +27,7 @@ from synthesist.records.clean import (
     split_keywords,
 )
 from synthesist.records.model import CANONICAL_FIELDS, Author, Record
+from synthesist.wording import plural
 
 __all__ = ["ColumnLayout", "row_item"]
 
@@ -352,7 +353,9 @@ def row_item(layout: ColumnLayout, row: list[str], line: int, *, check_width: bo
     overflow = any(cell.strip() for cell in row[width:])
     if check_width and (len(row) < width or overflow):
         return RejectedRecord(
-            line=line, reason=f"row has {len(row)} fields but the header has {width}", excerpt=excerpt
+            line=line,
+            reason=f"row has {plural(len(row), 'field')} but the header has {width}",
+            excerpt=excerpt,
         )
     record = _row_record(layout, row)
     if not (record.title or record.authors or record.doi or record.pmid):

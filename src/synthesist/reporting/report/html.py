@@ -12,6 +12,7 @@ import html
 import re
 
 from synthesist.reporting.report.model import (
+    INTERIM_TITLE,
     Block,
     BulletList,
     Checklist,
@@ -36,6 +37,7 @@ th { background: #eee; }
 .notes { font-size: 0.85em; font-style: italic; margin-bottom: 1.2em; }
 .missing { border-left: 4px solid #d55e00; background: #fff4ec; padding: 0.4em 0.8em; }
 .notice { border: 2px solid #0072b2; background: #eef6fb; padding: 0.6em 1em; margin: 1em 0; }
+.interim { border: 2px solid #d55e00; background: #fff4ec; padding: 0.6em 1em; margin: 1em 0; }
 .note { font-style: italic; }
 figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-style: italic; font-size: 0.9em; }
@@ -66,6 +68,9 @@ def render_html(report: Report) -> str:
         f"<h1>{_e(report.title)}</h1>",
         f'<p class="note">{_e(report.subtitle)}</p>',
     ]
+    interim = report.interim_note()
+    if interim:
+        parts.append(f'<p class="interim"><strong>{_e(INTERIM_TITLE)}.</strong> {_e(interim)}</p>')
     if report.notice:
         notice = report.notice
         intro = "".join(f"<p>{_e(line)}</p>" for line in notice.intro)

@@ -8,6 +8,7 @@ study's title cannot break a table.
 from __future__ import annotations
 
 from synthesist.reporting.report.model import (
+    INTERIM_TITLE,
     Block,
     BulletList,
     Checklist,
@@ -27,6 +28,9 @@ __all__ = ["render_markdown"]
 
 def render_markdown(report: Report) -> str:
     lines = [f"# {esc(report.title)}", "", f"_{esc(report.subtitle)}_", ""]
+    interim = report.interim_note()
+    if interim:
+        lines += [f"> **{INTERIM_TITLE}.** {esc(interim)}", ""]
     if report.notice:
         lines += [f"> {line}" if line else ">" for line in _notice(report.notice)] + [""]
     lines += ["## Contents", ""]

@@ -29,6 +29,7 @@ from synthesist.search.syntax import (
     Word,
     standard_operators,
 )
+from synthesist.wording import plural
 
 __all__ = ["PubMed"]
 
@@ -179,7 +180,7 @@ class PubMed(Dialect):
         if not all(_plain(term) for term in terms):
             notes.add(
                 "PubMed proximity takes plain words only (no truncation or phrases): "
-                f"the words ANDed in [{tag}] instead of within {near.distance} words"
+                f"the words ANDed in [{tag}] instead of within {plural(near.distance, 'word')}"
             )
             sides = [
                 " OR ".join(self.term_text(term, notes) + f"[{tag}]" for term in side)
