@@ -13,8 +13,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomlkit
-
 from synthesist.errors import ProjectExists, ProjectNotFound, ProtocolError
 from synthesist.review.protocol import Protocol, load_protocol, render_template
 
@@ -105,6 +103,8 @@ def new_project_files(folder: Path, title: str | None, protocol_from: Path | Non
 
 
 def _copy_protocol(source: Path, title: str | None) -> str:
+    import tomlkit  # only `init --protocol` copies a protocol; see render_template
+
     original = Protocol.load(source)
     document = tomlkit.parse(source.read_text(encoding="utf-8-sig"))
     chosen_title = title.strip() if title and title.strip() else original.review.title

@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import tomlkit
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -446,6 +445,10 @@ def render_template(title: str, project_id: str) -> str:
     if not _PROJECT_ID.match(project_id):
         raise ProtocolError(f"project id {project_id!r} may only hold letters, digits, '-', '_' and '.'")
     template = resources.files("synthesist.review").joinpath("template.toml").read_text(encoding="utf-8")
+    # Imported here: only `init` writes a template, and every command that opens a project imports
+    # this module (tomlkit takes ~13 ms to import).
+    import tomlkit
+
     # tomlkit writes a correctly escaped TOML string (quotes, backslashes, control characters)
     return template.replace(_TEMPLATE_TITLE, tomlkit.string(title.strip()).as_string(), 1).replace(
         _TEMPLATE_PROJECT_ID, tomlkit.string(project_id).as_string(), 1

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-import tomlkit
 from pydantic import BaseModel, ValidationError
 
 from synthesist.errors import ProtocolError
@@ -80,6 +79,10 @@ class KeyProblem:
 
 def render_key_path(path: KeyPath) -> str:
     """``('search', 'databases', 1, 'name')`` -> ``search.databases[1].name`` (0-based like pydantic)."""
+    # Imported here: only a mistake in review.toml is reported this way, and every command that
+    # opens a project imports this module (tomlkit takes ~13 ms to import).
+    import tomlkit
+
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -254,6 +257,8 @@ def _lookup(data: Any, path: KeyPath) -> tuple[bool, Any]:
 
 def _toml_literal(value: Any) -> str:
     """The value as it would be written in TOML, shortened when long."""
+    import tomlkit  # see render_key_path
+
     if isinstance(value, date | str | bool | int | float | list):
         try:
             shown = tomlkit.item(value).as_string()

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from synthesist.dedup.merge import merged_record
 from synthesist.dedup.model import DuplicateGroup, PairStatus
 from synthesist.events import LoggedEvent
 from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
@@ -19,8 +18,6 @@ from synthesist.records.stored import StoredRecord
 from synthesist.review.source_names import protocol_spelling
 from synthesist.screening.model import Stage, StageStatus
 from synthesist.screening.status import StageRule
-from synthesist.services.appraisal_views import redact_blind_appraisal
-from synthesist.services.extraction import redact_blind_extraction
 from synthesist.services.screening import ScreeningOverview, overview_in, stage_rules
 from synthesist.services.screening_views import redact_blind_events, screening_columns
 from synthesist.workspace import Workspace
@@ -122,6 +119,10 @@ def _export_items(
     view: ScreeningOverview,
     rules: dict[Stage, StageRule],
 ) -> Iterator[ExportItem]:
+    # Imported here, as in read_log: `status`, `records show` and `screen decide` import this module
+    # and should not pay for what only exports need.
+    from synthesist.dedup.merge import merged_record
+
     primary_of = {group_id: record_id for record_id, (group_id, primary) in membership.items() if primary}
     for stored in records:
         group_id, is_primary = membership.get(stored.id, (None, None))
@@ -267,6 +268,11 @@ def read_log(
     workspace: Workspace, *, limit: int | None = None, types: Iterable[str] | None = None
 ) -> list[LoggedEvent]:
     """The event log, oldest first; votes still blind to the person asking are shown as hidden."""
+    # Imported here: appraisal's and extraction's services (~40 ms with what they import) are needed
+    # by the log, not by the other commands that import this module.
+    from synthesist.services.appraisal_views import redact_blind_appraisal
+    from synthesist.services.extraction import redact_blind_extraction
+
     with workspace.unit_of_work(write=False) as uow:
         events = uow.events.list(types=types, limit=limit)
     events = redact_blind_events(workspace, events, workspace.actor)
