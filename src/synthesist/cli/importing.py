@@ -185,7 +185,12 @@ def _show(result: ImportResult, as_json: bool) -> None:
         title=f"Imported {result.records:,} {plural_word(result.records, 'record')}", title_justify="left"
     )
     for column in ("File", "Batch", "Source", "Format", "Encoding", "Records", "Rejected"):
-        table.add_column(column, justify="right" if column in ("Batch", "Records", "Rejected") else "left")
+        # a file name or source is folded onto more lines, never cut: the user must recognise it
+        table.add_column(
+            column,
+            justify="right" if column in ("Batch", "Records", "Rejected") else "left",
+            overflow="fold",
+        )
     for item in result.files:
         table.add_row(
             item.path.name,

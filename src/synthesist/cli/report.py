@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from synthesist.cli.common import ProjectOption, err_console, open_project
 from synthesist.services.report import new_report, parse_formats, report_steps, write_report
+from synthesist.wording import plural
 
 __all__ = ["register"]
 
@@ -51,7 +52,7 @@ def report(
     for path in written:
         typer.echo(str(path))  # plain, never wrapped: scripts read these lines
     err_console.print(
-        f"Wrote the report ({', '.join(chosen)}) and {len(built.figures())} figures to {output}"
+        f"Wrote the report ({', '.join(chosen)}) and {plural(len(built.figures()), 'figure')} to {output}"
     )
 
 

@@ -33,6 +33,7 @@ from synthesist.synthesis.concept_model import (
     resolve_names,
 )
 from synthesist.synthesis.model import Theme, ThemeLevel
+from synthesist.wording import plural_word
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -243,7 +244,10 @@ def load_model(workspace: Workspace, path: Path) -> ModelView:
 def concept_model(workspace: Workspace) -> ConceptModel:
     """The model to draw, each theme's tooltip with the studies it rests on ("8 of 10 studies")."""
     matrix = synthesis_matrix(workspace)
-    counts = {column.theme.id: f"{matrix.count_text(column)} studies" for column in matrix.columns}
+    counts = {
+        column.theme.id: f"{matrix.count_text(column)} {plural_word(matrix.total, 'study', 'studies')}"
+        for column in matrix.columns
+    }
     with workspace.unit_of_work(write=False) as uow:
         themes = uow.synthesis.themes()
         outcomes = uow.concept_model.outcomes()
