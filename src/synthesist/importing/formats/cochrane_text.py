@@ -28,8 +28,9 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.formats.ris import first_issn, parse_ris_author
+from synthesist.importing.formats.tagged import first_text
 from synthesist.importing.source import SourceFile
-from synthesist.records.clean import clean_doi, clean_text, parse_year, split_keywords
+from synthesist.records.clean import clean_doi, parse_year, split_keywords
 from synthesist.records.model import Author, Record
 
 __all__ = ["CochraneTextReader", "build_record"]
@@ -41,15 +42,6 @@ _SNIFF_START = re.compile(r"^\s*Record #\s*\d+\s+of\s+\d+\s*$", re.MULTILINE)
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]|DOI|ISSN|ISBN):(?:[ \t]+(.*))?$")
 _SNIFF_TAG = re.compile(r"^(?:ID|AU|TI|SO|YR|AB|US|DOI): ", re.MULTILINE)
 _PUBMED = re.compile(r"\bPUBMED\s+(\d{1,9})\b", re.IGNORECASE)
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str | None:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            text = clean_text(value, entities=True)
-            if text:
-                return text
-    return None
 
 
 def _authors(raw: dict[str, list[str]]) -> list[Author]:
@@ -75,24 +67,24 @@ def _pmid(raw: dict[str, list[str]]) -> str | None:
 def build_record(raw: dict[str, list[str]]) -> Record:
     """The canonical record from one Cochrane plain-text record's fields."""
     publication_types = split_keywords(raw.get("PT", []), ";")
-    url = _first(raw, "US")
+    url = first_text(raw, "US")
     return Record(
-        title=_first(raw, "TI"),
+        title=first_text(raw, "TI"),
         authors=_authors(raw),
-        year=parse_year(_first(raw, "YR")),
-        journal=_first(raw, "SO"),
-        volume=_first(raw, "VL"),
-        issue=_first(raw, "NO"),
-        pages=_first(raw, "PG"),
-        doi=clean_doi(_first(raw, "DOI")),
+        year=parse_year(first_text(raw, "YR")),
+        journal=first_text(raw, "SO"),
+        volume=first_text(raw, "VL"),
+        issue=first_text(raw, "NO"),
+        pages=first_text(raw, "PG"),
+        doi=clean_doi(first_text(raw, "DOI")),
         pmid=_pmid(raw),
         issn=first_issn(raw["SN"]) if "SN" in raw else None,
-        abstract=_first(raw, "AB"),
+        abstract=first_text(raw, "AB"),
         keywords=split_keywords(raw.get("KY", []), ";"),
-        language=_first(raw, "LA"),
+        language=first_text(raw, "LA"),
         publication_type=publication_types[0] if publication_types else None,
         url=url.split(" ")[0] if url else None,
-        source_record_id=_first(raw, "ID"),
+        source_record_id=first_text(raw, "ID"),
         raw=raw,
     )
 

@@ -41,6 +41,7 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.formats.ris import parse_initials_name
+from synthesist.importing.formats.tagged import first_text
 from synthesist.importing.source import SourceFile
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year, split_keywords
 from synthesist.records.model import Author, Record
@@ -60,15 +61,6 @@ _TAG_LINES = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,2}- ", re.MULTILINE)
 _RIS_TY = re.compile(r"^TY  - ", re.MULTILINE)
 _ISSN = re.compile(r"\b\d{4}-\d{3}[\dXx]\b")
 _AUTHOR_TAGS = frozenset({"FAU", "AU", "CN"})
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str | None:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            text = clean_text(value)
-            if text:
-                return text
-    return None
 
 
 def _authors(raw: dict[str, list[str]], sequence: list[tuple[str, int]]) -> list[Author]:
@@ -95,7 +87,7 @@ def _issn(values: list[str]) -> str | None:
             match = _ISSN.search(value)
             if match and wanted in value.lower():
                 return match.group(0)
-    return _first({"IS": values}, "IS")
+    return first_text({"IS": values}, "IS")
 
 
 def _doi(raw: dict[str, list[str]]) -> str | None:
@@ -121,31 +113,31 @@ def _url(raw: dict[str, list[str]]) -> str | None:
 
 def _from_source(raw: dict[str, list[str]], pattern: re.Pattern[str]) -> str | None:
     """Volume, issue or pages from ERIC's ``SO - v10 n1 p1-10 2000`` (only when its own tag is absent)."""
-    source = _first(raw, "SO")
+    source = first_text(raw, "SO")
     match = pattern.search(source) if source else None
     return match.group(1) if match else None
 
 
 def build_record(raw: dict[str, list[str]], author_sequence: list[tuple[str, int]]) -> Record:
     """The canonical record from one MEDLINE record's tags."""
-    pmid = clean_pmid(_first(raw, "PMID", "UI"))
+    pmid = clean_pmid(first_text(raw, "PMID", "UI"))
     return Record(
-        title=_first(raw, "TI", "BTI"),
+        title=first_text(raw, "TI", "BTI"),
         authors=_authors(raw, author_sequence),
-        year=parse_year(_first(raw, "DP", "DEP", "YR")),
-        journal=_first(raw, "JT", "TA", "JN"),
-        volume=_first(raw, "VI") or _from_source(raw, _SO_VOLUME),
-        issue=_first(raw, "IP") or _from_source(raw, _SO_ISSUE),
-        pages=_first(raw, "PG") or _from_source(raw, _SO_PAGES),
+        year=parse_year(first_text(raw, "DP", "DEP", "YR")),
+        journal=first_text(raw, "JT", "TA", "JN"),
+        volume=first_text(raw, "VI") or _from_source(raw, _SO_VOLUME),
+        issue=first_text(raw, "IP") or _from_source(raw, _SO_ISSUE),
+        pages=first_text(raw, "PG") or _from_source(raw, _SO_PAGES),
         doi=_doi(raw),
         pmid=pmid,
         issn=_issn(raw.get("IS", []) + raw.get("ISSN", [])),
-        abstract=_first(raw, "AB"),
+        abstract=first_text(raw, "AB"),
         keywords=split_keywords(raw.get("MH", []) + raw.get("OT", []), ";"),
-        language=_first(raw, "LA"),
-        publication_type=_first(raw, "PT"),
+        language=first_text(raw, "LA"),
+        publication_type=first_text(raw, "PT"),
         url=_url(raw),
-        source_record_id=pmid or _first(raw, "OID", "AN"),
+        source_record_id=pmid or first_text(raw, "OID", "AN"),
         raw=raw,
     )
 

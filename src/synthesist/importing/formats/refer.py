@@ -34,8 +34,9 @@ from synthesist.importing.base import (
     register_reader,
 )
 from synthesist.importing.formats.ris import first_issn, parse_ris_author
+from synthesist.importing.formats.tagged import first_text
 from synthesist.importing.source import SourceFile
-from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year, split_keywords
+from synthesist.records.clean import clean_doi, clean_pmid, parse_year, split_keywords
 from synthesist.records.model import Author, Record
 
 __all__ = ["ReferReader", "build_record"]
@@ -45,15 +46,6 @@ _TAG_LINE = re.compile(r"^(%\S)(?:[ \t](.*))?$")
 _TAG_LINES = re.compile(r"^%\S[ \t]\S", re.MULTILINE)
 _DOI_LINK = re.compile(r"doi\.org/+(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _MEDLINE_NAMES = ("pubmed", "medline")
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str | None:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            text = clean_text(value, entities=True)
-            if text:
-                return text
-    return None
 
 
 def _authors(raw: dict[str, list[str]]) -> list[Author]:
@@ -67,7 +59,7 @@ def _authors(raw: dict[str, list[str]]) -> list[Author]:
 
 
 def _doi(raw: dict[str, list[str]]) -> str | None:
-    doi = clean_doi(_first(raw, "%R"))
+    doi = clean_doi(first_text(raw, "%R"))
     if doi:
         return doi
     for value in raw.get("%U", ()):
@@ -79,7 +71,7 @@ def _doi(raw: dict[str, list[str]]) -> str | None:
 
 def _pmid(raw: dict[str, list[str]]) -> str | None:
     database = " ".join(raw.get("%~", []) + raw.get("%W", [])).lower()
-    accession = _first(raw, "%M")
+    accession = first_text(raw, "%M")
     if accession and accession.isdigit() and any(name in database for name in _MEDLINE_NAMES):
         return clean_pmid(accession)
     return None
@@ -92,24 +84,24 @@ def _keywords(raw: dict[str, list[str]]) -> list[str]:
 
 def build_record(raw: dict[str, list[str]]) -> Record:
     """The canonical record from one refer record's tags."""
-    url = _first(raw, "%U")
+    url = first_text(raw, "%U")
     return Record(
-        title=_first(raw, "%T"),
+        title=first_text(raw, "%T"),
         authors=_authors(raw),
-        year=parse_year(_first(raw, "%D")) or parse_year(_first(raw, "%8")),
-        journal=_first(raw, "%J", "%B"),
-        volume=_first(raw, "%V"),
-        issue=_first(raw, "%N"),
-        pages=_first(raw, "%P"),
+        year=parse_year(first_text(raw, "%D")) or parse_year(first_text(raw, "%8")),
+        journal=first_text(raw, "%J", "%B"),
+        volume=first_text(raw, "%V"),
+        issue=first_text(raw, "%N"),
+        pages=first_text(raw, "%P"),
         doi=_doi(raw),
         pmid=_pmid(raw),
         issn=first_issn(raw["%@"]) if "%@" in raw else None,
-        abstract=_first(raw, "%X"),
+        abstract=first_text(raw, "%X"),
         keywords=_keywords(raw),
-        language=_first(raw, "%G"),
-        publication_type=_first(raw, "%0"),
+        language=first_text(raw, "%G"),
+        publication_type=first_text(raw, "%0"),
         url=url.split(" ")[0] if url else None,
-        source_record_id=_first(raw, "%M"),
+        source_record_id=first_text(raw, "%M"),
         raw=raw,
     )
 

@@ -56,7 +56,8 @@ EXCERPT_CHARS = 200
 _TY_LINE = re.compile(r"^TY {1,2}- ?\S", re.MULTILINE)
 _ER_LINE = re.compile(r"^ER {1,2}-", re.MULTILINE)
 _COMPACT_DATE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])(?!\d)")
-_PAGE_PREFIX = re.compile(r"^pp?\.?\s*", re.IGNORECASE)
+# "pp 37-64", "pp.37", "p. 5" (TRID and others); a page id such as "P12" or "S5" is kept as it is
+_PAGE_PREFIX = re.compile(r"^(?:pp\.?\s*|p\.\s*|p\s+)(?=\d)", re.IGNORECASE)
 _ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 _DOI_IN_TEXT = re.compile(r"(?:doi\.org/+|\bdoi:\s*|^)(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _PMID_IN_TEXT = re.compile(r"(?:^|[\s;.,(])PMID:?\s*(?:NLM)?(\d{1,9})\b", re.IGNORECASE)

@@ -30,6 +30,7 @@ from synthesist.importing.base import (
     RejectedRecord,
     register_reader,
 )
+from synthesist.importing.formats.tagged import first_text
 from synthesist.importing.source import SourceFile
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year, split_keywords
 from synthesist.records.model import Author, Record
@@ -41,15 +42,6 @@ _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "CR", "C1", "C3", "RI", "OI"})
 _HEADER_TAGS = frozenset({"FN", "VR"})
 _RECORD_START = re.compile(r"^PT [A-Z]\s*$", re.MULTILINE)
-
-
-def _first(raw: dict[str, list[str]], *tags: str) -> str | None:
-    for tag in tags:
-        for value in raw.get(tag, ()):
-            text = clean_text(value)
-            if text:
-                return text
-    return None
 
 
 def _authors(raw: dict[str, list[str]]) -> list[Author]:
@@ -68,31 +60,31 @@ def _authors(raw: dict[str, list[str]]) -> list[Author]:
 
 
 def _pages(raw: dict[str, list[str]]) -> str | None:
-    begin, end = _first(raw, "BP"), _first(raw, "EP")
+    begin, end = first_text(raw, "BP"), first_text(raw, "EP")
     if begin and end:
         return f"{begin}-{end}"
-    return begin or end or _first(raw, "AR")
+    return begin or end or first_text(raw, "AR")
 
 
 def build_record(raw: dict[str, list[str]]) -> Record:
     """The canonical record from one Web of Science record's tags."""
     return Record(
-        title=_first(raw, "TI"),
+        title=first_text(raw, "TI"),
         authors=_authors(raw),
-        year=parse_year(_first(raw, "PY", "EA")),
-        journal=_first(raw, "SO"),
-        volume=_first(raw, "VL"),
-        issue=_first(raw, "IS"),
+        year=parse_year(first_text(raw, "PY", "EA")),
+        journal=first_text(raw, "SO"),
+        volume=first_text(raw, "VL"),
+        issue=first_text(raw, "IS"),
         pages=_pages(raw),
-        doi=clean_doi(_first(raw, "DI")),
-        pmid=clean_pmid(_first(raw, "PM")),
-        issn=_first(raw, "SN", "EI"),
-        abstract=_first(raw, "AB"),
+        doi=clean_doi(first_text(raw, "DI")),
+        pmid=clean_pmid(first_text(raw, "PM")),
+        issn=first_text(raw, "SN", "EI"),
+        abstract=first_text(raw, "AB"),
         keywords=split_keywords(raw.get("DE", []) + raw.get("ID", []), ";"),
-        language=_first(raw, "LA"),
-        publication_type=_first(raw, "DT"),
+        language=first_text(raw, "LA"),
+        publication_type=first_text(raw, "DT"),
         url=None,
-        source_record_id=_first(raw, "UT"),
+        source_record_id=first_text(raw, "UT"),
         raw=raw,
     )
 
