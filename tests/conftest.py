@@ -42,6 +42,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(DATABASE_ENV, raising=False)
     monkeypatch.delenv("SYNTHESIST_PROJECT", raising=False)
     monkeypatch.setenv(ACTOR_ENV, "tester")
+    # No command server (cli/launch.py) for the commands tests run as subprocesses: none left behind.
+    monkeypatch.setenv("SYNTHESIST_NO_SERVER", "1")
 
 
 def _postgres_database() -> Iterator[str]:
