@@ -79,7 +79,7 @@ def test_docx_opens_with_real_tables(project: Workspace, tmp_path: Path) -> None
     write_report(build_report(project, today=TODAY), tmp_path, ("docx",))
     document = docx.Document(str(tmp_path / "report.docx"))
     captions = [p.text for p in document.paragraphs]
-    assert "Theme × study matrix (analytical themes)" in captions
+    assert "Table 4. Theme × study matrix (analytical themes)" in captions
     assert len(document.tables) >= 8  # notice-free: rating counts, appraisal, matrix, SoQF, S1, checklists...
     matrix = next(t for t in document.tables if t.rows[0].cells[0].text == "Study" and len(t.columns) == 8)
     assert len(matrix.rows) == 13

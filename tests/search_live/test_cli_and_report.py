@@ -175,6 +175,9 @@ def test_the_report_shows_each_search_as_run_and_each_update(workspace: Workspac
     text = " ".join(block.text for block in methods.blocks if isinstance(block, Paragraph))
     assert "PubMed was searched through its public APIs with Synthesist" in text
     assert "updated 1 time as a living review" in text and "2 new records" in text
+    # the methods point at the appendix tables by the numbers the report gave them
+    assert (strategies.number, updates.number) == ("S1", "S2")
+    assert "(appendix, Table S1)" in text and "(appendix, Table S2)" in text
 
 
 def test_a_title_and_abstract_strategy_uses_openalex_s_title_and_abstract_search() -> None:

@@ -197,7 +197,8 @@ def _extract(workspace: Workspace, studies: list[dict[str, Any]]) -> None:
         label = study["label"]
         for name, text in study["extraction"].items():
             set_value(workspace, label, name, text)
-        findings = "Contributes to the review's themes: " + ", ".join(themes[label]) + " (Table 2)."
+        # "its Table 2": the published review's, not this report's Table 2
+        findings = "Contributes to the review's themes (its Table 2): " + ", ".join(themes[label]) + "."
         set_value(workspace, label, "main_findings", findings)
         complete_study(workspace, label)
         # single-verified: the second reviewer checks the extraction (the same project, acting as them)

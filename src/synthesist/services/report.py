@@ -137,7 +137,7 @@ def report_steps(workspace: Workspace, report: Report) -> list[ReportStep]:
     def appendices() -> None:
         assert parts.facts is not None
         report.sections = [*_front(workspace, report), sections["methods"], sections["results"]]
-        appendix = Section("appendices", "Appendices")
+        appendix = Section("appendices", "Appendices", supplementary=True)
         appendix.children.append(_search_strategies(parts.facts))
         report.sections.append(appendix)
         # the checklists point into the report, so they are filled in once everything else is there
@@ -149,6 +149,7 @@ def report_steps(workspace: Workspace, report: Report) -> list[ReportStep]:
             appendix.children.append(
                 Section(anchor, title, [fill_checklist(name, report, anchor + "-table")])
             )
+        report.number_tables()  # last: every table is in place, in its final order
 
     return [
         ReportStep("Reading the protocol and the event log", read_log),
@@ -260,7 +261,7 @@ def _search_strategies(facts: MethodsFacts) -> Section:
             Table(
                 ("Database", "Date searched", "Search strategy", "Hits"),
                 tuple(rows),
-                "Table S1. Search strategy of each database, as run",
+                "Search strategy of each database, as run",
                 tuple(notes),
                 "table-search",
             )
@@ -284,7 +285,7 @@ def _search_strategies(facts: MethodsFacts) -> Section:
                     )
                     for run in living
                 ),
-                "Table S2. Updates of the searches (living review)",
+                "Updates of the searches (living review)",
                 (
                     "Each update ran the search again for the records the source added since the previous "
                     "run; only records not already in the review were imported and screened.",

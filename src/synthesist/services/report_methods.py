@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from synthesist.errors import ProtocolError
 from synthesist.events import LoggedEvent
 from synthesist.importing.batch import ImportBatch
-from synthesist.reporting.report.model import BulletList, Paragraph, Section
+from synthesist.reporting.report.model import BulletList, Paragraph, Section, table_ref
 from synthesist.review.protocol import Protocol
 from synthesist.screening.model import Stage
 from synthesist.services.appraisal_setup import AppraisalSetup, appraisal_setup
@@ -159,7 +159,7 @@ def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
                 f"{join_words(searched)} {verb_for(len(searched), 'was', 'were')} searched through "
                 f"{'its' if len(searched) == 1 else 'their'} public APIs with Synthesist, which stored "
                 "each query exactly as sent, the date and the number of hits the source reported "
-                "(appendix, Table S1)."
+                f"(appendix, {table_ref('table-search')})."
             )
         )
     updates = [run for run in runs if run["kind"] == "update"]
@@ -171,7 +171,8 @@ def _live_searches(facts: MethodsFacts) -> list[Paragraph]:
                 f"The searches were updated {plural(len(updates), 'time')} as a living review "
                 f"(on {join_words(dates)}), each time for the records the source had added since the "
                 f"previous run; {plural(new, 'new record')} not already in the review "
-                f"{verb_for(new, 'was', 'were')} imported and screened (appendix, Table S2)."
+                f"{verb_for(new, 'was', 'were')} imported and screened "
+                f"(appendix, {table_ref('table-search-updates')})."
             )
         )
     citing = [run for run in runs if run["kind"] in ("backward", "forward")]

@@ -163,7 +163,7 @@ def _figure(document: Any, figure: Figure) -> None:
 
 
 def _table(document: Any, table: Table, layout: TableLayout) -> None:
-    add_caption(document, table.caption)
+    add_caption(document, table.title)
     add_table(document, table.header, table.rows, layout)
     for note in table.notes:
         add_note(document, note)

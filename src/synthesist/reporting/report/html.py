@@ -142,7 +142,7 @@ def _cell(text: str, tag: str) -> str:
 
 def _table(table: Table) -> str:
     anchor = f' id="{_e(table.anchor)}"' if table.anchor else ""
-    rows = [f"<table{anchor}>", f"<caption>{_e(table.caption)}</caption>"]
+    rows = [f"<table{anchor}>", f"<caption>{_e(table.title)}</caption>"]
     rows.append("<thead><tr>" + "".join(_cell(h, "th") for h in table.header) + "</tr></thead><tbody>")
     rows += ["<tr>" + "".join(_cell(c, "td") for c in row) + "</tr>" for row in table.rows]
     rows.append("</tbody></table>")

@@ -88,7 +88,7 @@ def _block(block: Block, level: int) -> list[str]:
 
 def _table(table: Table) -> list[str]:
     anchor = [f'<a id="{table.anchor}"></a>', ""] if table.anchor else []
-    lines = [*anchor, f"**{esc(table.caption)}**", ""]
+    lines = [*anchor, f"**{esc(table.title)}**", ""]
     lines.append("| " + " | ".join(esc(cell) for cell in table.header) + " |")
     lines.append("|" + "---|" * len(table.header))
     lines += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in table.rows]

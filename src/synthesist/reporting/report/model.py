@@ -4,7 +4,8 @@ out, so the three formats cannot say different things."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Report",
     "Section",
     "Table",
+    "table_ref",
 ]
 
 # "missing" marks a step not done yet (or an output not available), so renderers can make it stand out.
@@ -55,9 +57,15 @@ class Quote:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    caption: str
+    caption: str  # without its number: "Characteristics of the included studies"
     notes: tuple[str, ...] = ()
     anchor: str | None = None
+    number: str | None = None  # "1", "S2": given by Report.number_tables, never by the builders
+
+    @property
+    def title(self) -> str:
+        """The caption as every format prints it: "Table 1. Characteristics of the included studies"."""
+        return f"Table {self.number}. {self.caption}" if self.number else self.caption
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class Checklist:
     citation: str
     items: tuple[ChecklistItem, ...]
     anchor: str | None = None
+    number: str | None = None  # as Table.number
 
     def as_table(self) -> Table:
         rows = tuple((item.number, item.topic, item.text, item.where) for item in self.items)
@@ -104,8 +113,17 @@ class Checklist:
                 f"the rest are marked “{TO_BE_WRITTEN}”.",
             ),
             self.anchor,
+            self.number,
         )
 
+
+def table_ref(anchor: str) -> str:
+    """A mention of the table with this anchor in a paragraph ("see Table S2"), written before the
+    tables are numbered: :meth:`Report.number_tables` puts the number in."""
+    return f"\u27e6table:{anchor}\u27e7"
+
+
+_TABLE_REF = re.compile("\u27e6table:([^\u27e7]+)\u27e7")
 
 TO_BE_WRITTEN = "to be written by the authors"
 INTERIM_TITLE = "Interim report"
@@ -119,6 +137,8 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    # supplementary material (the appendices): its tables, and its children's, are Table S1, S2...
+    supplementary: bool = False
 
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
@@ -160,3 +180,47 @@ class Report:
 
     def find(self, section_id: str) -> Section | None:
         return next((s for s in self.all_sections() if s.id == section_id), None)
+
+    def tables(self) -> list[Table]:
+        """Every table in reading order, a checklist as the table it is printed as."""
+        blocks = [b for s in self.all_sections() for b in s.blocks]
+        return [
+            b.as_table() if isinstance(b, Checklist) else b
+            for b in blocks
+            if isinstance(b, Table | Checklist)
+        ]
+
+    def number_tables(self) -> None:
+        """Number the tables in reading order, 1, 2... in the main text and S1, S2... in the
+        supplementary sections, and put those numbers into the paragraphs that mention a table
+        through :func:`table_ref`. Done here, once the report is complete, so that every format
+        prints the same numbers and a table that is left out (no living updates, no appraisal yet)
+        leaves no gap."""
+        counters = {"": 0, "S": 0}
+        numbers: dict[str, str] = {}
+
+        def number(section: Section, supplementary: bool) -> None:
+            supplementary = supplementary or section.supplementary
+            prefix = "S" if supplementary else ""
+            for index, block in enumerate(section.blocks):
+                if isinstance(block, Table | Checklist):
+                    counters[prefix] += 1
+                    block = replace(block, number=f"{prefix}{counters[prefix]}")
+                    section.blocks[index] = block
+                    if block.anchor:
+                        numbers[block.anchor] = f"Table {block.number}"
+            for child in section.children:
+                number(child, supplementary)
+
+        for top in self.sections:
+            number(top, False)
+
+        def resolve(text: str) -> str:
+            return _TABLE_REF.sub(lambda match: numbers[match.group(1)], text)
+
+        for section in self.all_sections():
+            for index, block in enumerate(section.blocks):
+                if isinstance(block, Paragraph):
+                    section.blocks[index] = replace(block, text=resolve(block.text))
+                elif isinstance(block, BulletList):
+                    section.blocks[index] = replace(block, items=tuple(map(resolve, block.items)))
