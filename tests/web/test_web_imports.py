@@ -18,7 +18,7 @@ from synthesist.services.import_uploads import UPLOADS_FOLDER, safe_file_name
 from synthesist.services.records import list_batches
 from synthesist.services.users import add_member, add_user
 from synthesist.web import create_app
-from synthesist.web.body_limit import BodyLimit
+from synthesist.web.body_limit import BodyLimit, BodyLimits
 from tests.helpers import ris_text
 from tests.web.conftest import PASSWORD, Served, csrf_of, login
 
@@ -294,9 +294,9 @@ def test_the_protocols_databases_are_offered_and_another_source_gets_a_warning(s
 
 
 def test_a_request_over_the_size_cap_is_refused_before_it_is_read(served: Served) -> None:
-    limited = TestClient(BodyLimit(served.app, max_bytes=1000), base_url="http://testserver")
+    limited = TestClient(BodyLimit(served.app, BodyLimits(small=1000)), base_url="http://testserver")
     assert limited.get("/login").status_code == 200  # small requests pass through
     response = limited.post("/login", content=b"x" * 2000, headers={"content-type": "text/plain"})
     assert response.status_code == 413
-    assert "at most 0 MB in one request" in response.text
+    assert "at most 1 KB in this request" in response.text
     assert served.app.user_middleware[0].cls is BodyLimit, "the app caps every request (outermost)"

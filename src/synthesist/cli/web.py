@@ -60,11 +60,16 @@ def serve(
     """
     import uvicorn  # imported here: the rest of the CLI does not need the web stack loaded
 
+    from synthesist.services.import_uploads import sweep_orphan_uploads
     from synthesist.web import create_app
 
     proxy = uvicorn_options(forwarded_allow_ips)
     with open_project(project) as ws:
         app = create_app(ws, secure_cookies=secure_cookies)
+        # uploads a killed server left behind (an hour old at least, so an import running elsewhere is spared)
+        swept = sweep_orphan_uploads(ws)
+        if swept:
+            console.print(f"Removed {len(swept)} upload folder(s) left by imports that never happened")
         console.print(f"Serving {ws.project.title} at http://{host}:{port}/ (Ctrl+C to stop)")
         if proxy["proxy_headers"]:
             console.print(f"Trusting X-Forwarded-For from: {', '.join(proxy['forwarded_allow_ips'])}")

@@ -3,26 +3,41 @@
 Each upload gets a folder of its own, ``imports/uploads/YYYYMMDD-HHMMSS-xxxxxx/``, and every file in
 it keeps its (sanitised) name, so a batch's ``file_name`` and every ``file:line`` message name the
 file as the reviewer knows it. The files stay there after a successful import as the copy of the
-search that was imported; when the import is refused nothing was imported, so the folder goes too.
+search that was imported; when the import is refused or fails in any way nothing was imported, so
+the folder goes too. A server killed mid-import cannot clean up, so ``synthesist serve`` sweeps at
+start-up: :func:`sweep_orphan_uploads` removes the upload folders (and the report uploads' temporary
+folders) that are old enough to be no import's work in progress and hold no imported file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
+import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from synthesist.errors import ImportFileError, UserError
+from synthesist.errors import ImportFileError
 from synthesist.services.imports import ImportRequest, ImportResult, import_files
+from synthesist.services.records import list_batches
 from synthesist.workspace import Workspace
 
-__all__ = ["MAX_UPLOAD_BYTES", "UPLOADS_FOLDER", "Upload", "import_uploads", "safe_file_name"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "ORPHAN_AGE",
+    "TEMPORARY_UPLOAD_PREFIX",
+    "UPLOADS_FOLDER",
+    "Upload",
+    "import_uploads",
+    "safe_file_name",
+    "sweep_orphan_uploads",
+]
 
 UPLOADS_FOLDER = Path("imports") / "uploads"
 # Large enough for a 100,000-record RIS export, small enough that a wrong file (a video, a disk
@@ -31,6 +46,10 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
+# The temporary folders a report upload is saved in before it is attached (the web's full-text route).
+TEMPORARY_UPLOAD_PREFIX = "synthesist-upload-"
+# Older than any import still running: an import of 100,000 records takes a minute or two.
+ORPHAN_AGE = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,8 @@ def import_uploads(
     try:
         paths = _save(folder, uploads, MAX_UPLOAD_BYTES if limit is None else limit)
         return import_files(workspace, replace(request, paths=paths))
-    except (UserError, OSError):
+    except BaseException:
+        # nothing was imported, whatever stopped it (a refusal, a full disk, a crash, Ctrl+C)
         shutil.rmtree(folder, ignore_errors=True)
         raise
 
@@ -126,3 +146,52 @@ def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):g} MB"
     return f"{size / 1024:g} KB" if size >= 1024 else f"{size} bytes"
+
+
+def sweep_orphan_uploads(
+    workspace: Workspace,
+    *,
+    older_than: timedelta = ORPHAN_AGE,
+    now: datetime | None = None,
+    temporary_folder: Path | None = None,
+) -> list[Path]:
+    """Remove what uploads left behind when a server was killed: the folders of
+    ``imports/uploads/`` whose files were never imported (no batch has a file of the same name and
+    SHA-256), and report uploads' folders in ``temporary_folder`` (default: the system's). Only
+    folders untouched for ``older_than`` go, so an upload in progress is never taken. Returns the
+    folders removed."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    imported = {(batch.file_name, batch.file_sha256) for batch in list_batches(workspace)}
+    uploads = workspace.project.root / UPLOADS_FOLDER
+    candidates = _folders(uploads.iterdir() if uploads.is_dir() else [])
+    orphans = [folder for folder in candidates if not _holds_imported_file(folder, imported)]
+    scratch = Path(temporary_folder or tempfile.gettempdir())
+    orphans += _folders(scratch.glob(f"{TEMPORARY_UPLOAD_PREFIX}*"))
+    removed = [folder for folder in orphans if _last_change(folder) < cutoff]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def _folders(paths: Iterable[Path]) -> list[Path]:
+    return sorted(path for path in paths if path.is_dir() and not path.is_symlink())
+
+
+def _holds_imported_file(folder: Path, imported: set[tuple[str, str]]) -> bool:
+    names = {name for name, _ in imported}
+    for path in folder.iterdir():
+        # hashing only files whose name a batch carries keeps the sweep quick on a large project
+        if path.is_file() and path.name in names:
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            if (path.name, digest) in imported:
+                return True
+    return False
+
+
+def _last_change(folder: Path) -> datetime:
+    try:
+        times = [folder.stat().st_mtime, *(path.stat().st_mtime for path in folder.iterdir())]
+    except FileNotFoundError:  # another process is changing it right now: not an orphan
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(max(times), UTC)

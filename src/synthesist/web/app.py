@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from synthesist.errors import UserError
 from synthesist.web.auth import LoginRequired
-from synthesist.web.body_limit import BodyLimit
+from synthesist.web.body_limit import BodyLimit, upload_check_for
 from synthesist.web.render import render
 from synthesist.web.routes import (
     accounts,
@@ -60,7 +60,8 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
         app.include_router(module.router)
     app.add_exception_handler(UserError, _user_error)
     app.middleware("http")(_security_headers)
-    app.add_middleware(BodyLimit)  # outermost: refuses an oversized upload before it is spooled
+    # outermost: counts every body as it arrives and refuses an oversized one before it is spooled
+    app.add_middleware(BodyLimit, may_upload=upload_check_for(app.state.web))
     return app
 
 

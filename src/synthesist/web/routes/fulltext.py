@@ -10,8 +10,10 @@ else that is not the member's.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -22,6 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from synthesist.errors import NotFound, UserError
 from synthesist.fulltext.model import Report
 from synthesist.services.fulltext import attach_report, list_reports, mark_not_retrieved, report_text
+from synthesist.services.import_uploads import TEMPORARY_UPLOAD_PREFIX
 from synthesist.web.auth import Member, Reviewer
 from synthesist.web.routes.projects import page
 from synthesist.workspace import Workspace
@@ -92,10 +95,28 @@ def _back(access: Reviewer, skip: str) -> RedirectResponse:
     return RedirectResponse(f"{target}?skip={skip}" if skip else target, status_code=303)
 
 
-def _save_upload(upload: UploadFile, folder: Path) -> Path:
-    name = Path(upload.filename or "").name
+# Most file systems take at most 255 bytes in one file name.
+_MAX_NAME_BYTES = 255
+
+
+def _upload_name(sent: str | None) -> str:
+    """The file name the browser sent, as a name that can be written in a folder of its own, or a
+    400 saying what is wrong with it: the name is the reviewer's, so it is refused, not rewritten."""
+    name = re.split(r"[\\/]", sent or "")[-1].strip()
     if not name:
         raise UserError("choose a file to attach", hint="A PDF, Word (.docx) or plain text (.txt) file.")
+    rename = "Rename the file (e.g. smith-2019.pdf) and attach it again."
+    if name in (".", ".."):
+        raise UserError(f"{name!r} is not a file name", hint=rename)
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise UserError("the file name contains control characters", hint=rename)
+    if len(name.encode("utf-8", "surrogatepass")) > _MAX_NAME_BYTES:
+        raise UserError(f"the file name is too long ({len(name)} characters)", hint=rename)
+    return name
+
+
+def _save_upload(upload: UploadFile, folder: Path) -> Path:
+    name = _upload_name(upload.filename)
     target = folder / name
     size = 0
     with target.open("wb") as out:
@@ -119,7 +140,7 @@ def attach(
 ) -> Response:
     """Attach an uploaded full text to the record, then back to the full-text screening page. A sync
     route, so FastAPI runs it in its thread pool: extracting a long PDF's text takes seconds."""
-    folder = Path(tempfile.mkdtemp(prefix="synthesist-upload-"))
+    folder = Path(tempfile.mkdtemp(prefix=TEMPORARY_UPLOAD_PREFIX))
     try:
         saved = _save_upload(report, folder)
         attach_report(access.workspace, record_id, saved, file_name=saved.name)
