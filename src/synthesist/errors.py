@@ -19,7 +19,8 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     │   ├── LoginFailed             wrong user name or password (never says which)
     │   ├── TooManyAttempts         login refused after repeated failures (rate limit)
     │   ├── Forbidden               a member whose role does not allow the action
-    │   └── DatabaseError           the database cannot be reached or is newer than this Synthesist
+    │   ├── DatabaseError           the database cannot be reached or is newer than this Synthesist
+    │   └── StorageFull             the disk under the database is full or failing: nothing was written
     └── (anything else)             a bug: adapters show "internal error" and the traceback
 
 Adapters (CLI, web) translate these in exactly one place each; library code never prints.
@@ -42,6 +43,7 @@ __all__ = [
     "ProjectExists",
     "ProjectNotFound",
     "ProtocolError",
+    "StorageFull",
     "SynthesistError",
     "TooManyAttempts",
     "UnknownPlugin",
@@ -129,6 +131,12 @@ class InvalidTransition(UserError):
 class DatabaseError(UserError):
     exit_code = 3
     http_status = 503
+
+
+class StorageFull(UserError):
+    """The database could not write: its disk is full or failing. The user frees space and runs again."""
+
+    http_status = 507  # Insufficient Storage
 
 
 class LoginFailed(UserError):

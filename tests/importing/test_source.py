@@ -133,9 +133,11 @@ def test_lines_are_numbered_from_one_with_any_line_ending(tmp_path: Path) -> Non
         list(reader.read(open_source(path), ReadOptions()))
 
 
-def test_utf8_with_a_stray_byte_is_refused_not_garbled(tmp_path: Path) -> None:
+def test_utf8_with_a_stray_byte_is_read_line_by_line_not_garbled(tmp_path: Path) -> None:
     path = tmp_path / "damaged.ris"
     good = "TY  - JOUR\nAU  - Östlund, G.\nAU  - Müller, K.\nTI  - Łódź and Zürich\nER  - \n"
     path.write_bytes(good.encode("utf-8") + b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n")
-    with pytest.raises(ImportFileError, match=r"damaged.ris:7: is UTF-8 text with a byte that is not UTF-8"):
-        open_source(path)
+    source = open_source(path)
+    assert (source.encoding, source.fallback_lines, source.fallback_count) == ("utf-8", (7,), 1)
+    lines = dict(source.lines())
+    assert lines[4] == "TI  - Łódź and Zürich" and lines[7] == "TI  - Café"

@@ -4,6 +4,13 @@ Encodings are detected, never guessed silently: a BOM decides; otherwise the who
 as strict UTF-8 (checked incrementally, so a large file is not held in memory), else UTF-16 without
 BOM is recognised by its NUL pattern, else charset-normalizer chooses among the single-byte
 encodings and the choice is reported on the batch so the user sees it.
+
+A UTF-8 file with a few lines in Windows-1252 (exports pasted together, one record typed on another
+machine) is decoded line by line: the UTF-8 lines as UTF-8, the bytes that are not UTF-8 as
+Windows-1252, and :attr:`SourceFile.fallback_lines` names those lines for a warning. Decoding the
+whole file as Windows-1252 instead would garble every accented letter of the UTF-8 lines without a
+word; refusing the file would leave the user to repair it in an editor, while the warning already
+says which few lines to check.
 """
 
 from __future__ import annotations
@@ -19,7 +26,14 @@ from typing import TextIO
 
 from synthesist.errors import ImportFileError
 
-__all__ = ["HEAD_BYTES", "SourceFile", "detect_encoding", "open_source"]
+__all__ = [
+    "FALLBACK_ENCODING",
+    "HEAD_BYTES",
+    "SourceFile",
+    "decode_error_line",
+    "detect_encoding",
+    "open_source",
+]
 
 HEAD_BYTES = 64 * 1024
 _CHUNK = 1 << 20
@@ -55,6 +69,9 @@ class SourceFile:
     head_bytes: bytes
     size: int
     sha256: str
+    # lines that are not UTF-8 in an otherwise UTF-8 file: the first few, and how many there are
+    fallback_lines: tuple[int, ...] = ()
+    fallback_count: int = 0
 
     @property
     def name(self) -> str:
@@ -68,7 +85,8 @@ class SourceFile:
         """Open for streaming text; universal newlines, so readers see ``\\n`` only."""
         if self.encoding is None:
             raise ImportFileError(f"{self.name}: is a binary file, not text")
-        return open(self.path, encoding=self.encoding, newline=None)
+        errors = _FALLBACK_ERRORS if self.fallback_count else "strict"
+        return open(self.path, encoding=self.encoding, errors=errors, newline=None)
 
     def lines(self) -> Iterator[tuple[int, str]]:
         """``(line_number, line_without_newline)`` from 1, streaming."""
@@ -105,10 +123,12 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
     # One pass over the file gives both the fingerprint (re-import guard) and, when the encoding is
     # still open, the UTF-8 verdict: a 170 MB export is read once here, not twice.
     check_utf8 = encoding is None and not is_zip and _encoding_from_head(head_bytes) is None
-    digest, utf8_valid = _scan(path, check_utf8=check_utf8)
+    digest, verdict = _scan(path, check_utf8=check_utf8)
     if is_zip:
         # XLSX (and other zip containers): readers open it themselves
         return SourceFile(path=path, encoding=None, head="", head_bytes=head_bytes, size=size, sha256=digest)
+    mixed = verdict is not None and verdict.mixed
+    utf8_valid = True if mixed else (verdict.valid if verdict is not None else None)
     chosen = encoding or detect_encoding(path, head_bytes, utf8_valid)
     try:
         codec = codecs.lookup(chosen)
@@ -119,7 +139,8 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
         ) from exc
     if codec.name == "utf-8" and head_bytes.startswith(codecs.BOM_UTF8):
         chosen = "utf-8-sig"  # --encoding utf-8 on a file with a BOM: the BOM is not part of the text
-    head = _decode_head(head_bytes, chosen, path)
+    _refuse_cut_character(path, size, codec.name)
+    head = _decode_head(head_bytes, chosen, path, _FALLBACK_ERRORS if mixed else "strict")
     if "\x00" in head:
         raise ImportFileError(
             f"{path.name}: contains NUL bytes, so it is a binary file or a damaged export",
@@ -127,6 +148,17 @@ def open_source(path: Path, *, encoding: str | None = None) -> SourceFile:
         )
     if not head.strip():
         raise ImportFileError(f"{path.name}: holds only white space", hint="Export the search results again.")
+    if mixed and verdict is not None:
+        return SourceFile(
+            path=path,
+            encoding=chosen,
+            head=head,
+            head_bytes=head_bytes,
+            size=size,
+            sha256=digest,
+            fallback_lines=tuple(verdict.bad_lines),
+            fallback_count=verdict.bad_count,
+        )
     return SourceFile(path=path, encoding=chosen, head=head, head_bytes=head_bytes, size=size, sha256=digest)
 
 
@@ -141,7 +173,8 @@ def detect_encoding(path: Path, head_bytes: bytes, utf8_valid: bool | None = Non
             hint="Open it in a text editor: an export file is text. Export it again if it is damaged.",
         )
     if utf8_valid is None:
-        utf8_valid = _scan(path, check_utf8=True)[1]
+        verdict = _scan(path, check_utf8=True)[1]
+        utf8_valid = verdict is not None and verdict.valid
     return "utf-8" if utf8_valid else _single_byte_encoding(path)
 
 
@@ -167,13 +200,10 @@ def _looks_like_utf16(data: bytes) -> bool:
     return max(even_nuls, odd_nuls) > 0.4 * half and min(even_nuls, odd_nuls) < 0.05 * half
 
 
-_DAMAGED_UTF8_EVIDENCE = 4  # continuation bytes: two or more real multi-byte characters
-
-
-def _scan(path: Path, *, check_utf8: bool) -> tuple[str, bool | None]:
-    """SHA-256 of the file and, with ``check_utf8``, whether it is strict UTF-8 (else ``None``)."""
+def _scan(path: Path, *, check_utf8: bool) -> tuple[str, _Utf8Verdict | None]:
+    """SHA-256 of the file and, with ``check_utf8``, its UTF-8 verdict (else ``None``)."""
     digest = hashlib.sha256()
-    verdict = _Utf8Verdict(path.name) if check_utf8 else None
+    verdict = _Utf8Verdict() if check_utf8 else None
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
@@ -181,46 +211,116 @@ def _scan(path: Path, *, check_utf8: bool) -> tuple[str, bool | None]:
                 verdict.feed(chunk)
     if verdict is not None:
         verdict.feed(b"", final=True)
-    return digest.hexdigest(), verdict.valid if verdict is not None else None
+    return digest.hexdigest(), verdict
+
+
+_NAMED_BAD_LINES = 20  # a warning names this many lines and counts the rest
+_LONGEST_CARRY = 8 * _CHUNK  # a "line" this long is split between two characters: memory stays bounded
 
 
 class _Utf8Verdict:
-    """Decides, chunk by chunk, whether a file is strict UTF-8 (``valid``: None until the end).
+    """Reads a file chunk by chunk: is it UTF-8, and which lines are not.
 
-    A file that is UTF-8 up to a stray byte (several real multi-byte characters before it) is
-    neither UTF-8 nor single-byte: decoding it all as Windows-1252 would garble every accented
-    letter without a word, so it is refused with the line of the bad byte.
+    ``valid``: every byte is UTF-8. ``mixed``: some lines are not, but others hold real multi-byte
+    UTF-8 characters, so the file is UTF-8 with a few lines in another encoding (see the module
+    docstring). Neither: the file is in a single-byte encoding. A chunk that decodes as a whole (the
+    usual case) costs one ``decode``; only a chunk with a bad byte is examined line by line.
     """
 
-    def __init__(self, file_name: str) -> None:
-        self._file_name = file_name
-        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        self._multibyte = 0
+    def __init__(self) -> None:
+        self._carry = b""
         self._lines_before = 0
-        self.valid: bool | None = None
+        self._multibyte = 0
+        self.bad_lines: list[int] = []
+        self.bad_count = 0
+
+    @property
+    def valid(self) -> bool:
+        return self.bad_count == 0
+
+    @property
+    def mixed(self) -> bool:
+        return self.bad_count > 0 and self._multibyte > 0
 
     def feed(self, chunk: bytes, *, final: bool = False) -> None:
-        if self.valid is False:
+        data = self._carry + chunk
+        cut = len(data) if final else data.rfind(b"\n") + 1
+        if cut == 0 and len(data) > _LONGEST_CARRY:
+            # cut before the last character's first byte (not a continuation byte), never inside it
+            cut = next(
+                (i for i in range(len(data) - 1, len(data) - 5, -1) if not 0x80 <= data[i] < 0xC0), len(data)
+            )
+        complete, self._carry = data[:cut], data[cut:]
+        if not complete:
             return
         try:
-            text = self._decoder.decode(chunk, final=final)
-        except UnicodeDecodeError as error:
-            prefix = chunk[: max(error.start, 0)]
-            self._multibyte += len(prefix) - len(prefix.decode("utf-8", "ignore"))
-            if self._multibyte >= _DAMAGED_UTF8_EVIDENCE:
-                line = self._lines_before + prefix.count(b"\n") + 1
-                raise ImportFileError(
-                    f"{self._file_name}:{line}: is UTF-8 text with a byte that is not UTF-8 "
-                    f"(0x{chunk[error.start]:02x}); the file looks damaged",
-                    hint="Export it again, or pass --encoding if you know the file's encoding.",
-                ) from None
-            self.valid = False
-            return
-        # bytes beyond one per character: evidence of real multi-byte UTF-8 (O(1), no per-character scan)
-        self._multibyte += len(chunk) - len(text)
-        self._lines_before += chunk.count(b"\n")
-        if final:
-            self.valid = True
+            text = complete.decode("utf-8")
+        except UnicodeDecodeError:
+            for offset, line in enumerate(complete.split(b"\n")):
+                try:
+                    self._multibyte += len(line) - len(line.decode("utf-8"))
+                except UnicodeDecodeError:
+                    self._note_bad_line(self._lines_before + offset + 1)
+        else:
+            # bytes beyond one per character: evidence of real multi-byte UTF-8 (O(1), no per-character scan)
+            self._multibyte += len(complete) - len(text)
+        self._lines_before += complete.count(b"\n")
+
+    def _note_bad_line(self, number: int) -> None:
+        if self.bad_lines and self.bad_lines[-1] == number:
+            return  # one very long line split in pieces
+        self.bad_count += 1
+        if len(self.bad_lines) < _NAMED_BAD_LINES:
+            self.bad_lines.append(number)
+
+
+# The encoding of the odd lines of a mixed file: export tools on Windows write Windows-1252, and the
+# five bytes it leaves undefined are read as Latin-1 (the same letters for every other byte).
+FALLBACK_ENCODING = "cp1252"
+_FALLBACK_ERRORS = "synthesist-cp1252-fallback"
+
+
+def _decode_as_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join(_fallback_character(byte) for byte in error.object[error.start : error.end]), error.end
+
+
+def _fallback_character(byte: int) -> str:
+    single = bytes([byte])
+    return chr(byte) if single in _CP1252_UNDEFINED else single.decode(FALLBACK_ENCODING)
+
+
+codecs.register_error(_FALLBACK_ERRORS, _decode_as_fallback)
+
+
+def _refuse_cut_character(path: Path, size: int, codec_name: str) -> None:
+    """UTF-16 and UTF-32 files hold whole units of 2 or 4 bytes: one more is a file cut short."""
+    unit = 4 if codec_name.startswith("utf-32") else 2 if codec_name.startswith("utf-16") else 1
+    if size % unit:
+        raise ImportFileError(
+            f"{path.name}: ends in the middle of a character ({codec_name} uses {unit} bytes per "
+            f"character, the file has {size} bytes): it was cut short",
+            hint="Export or download the file again; a copy that stopped early loses its last bytes.",
+        )
+
+
+def decode_error_line(path: Path, encoding: str, errors: str = "strict") -> int | None:
+    """The line where ``path`` stops decoding as ``encoding`` (``None`` if it decodes to the end).
+
+    Used only after a reader has failed, to turn a ``UnicodeDecodeError`` into ``file:line``.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    line = 1
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            try:
+                line += decoder.decode(chunk, final=not chunk).count("\n")
+            except UnicodeDecodeError as error:
+                return line + decoder.decode(chunk[: max(error.start, 0)], final=False).count("\n")
+            if not chunk:
+                return None
 
 
 def _single_byte_encoding(path: Path) -> str:
@@ -275,8 +375,8 @@ _CHAOS_MARGIN = 0.1  # how much better another code page must read to replace th
 _CLEAN_CHAOS = 0.05  # ... and it must read cleanly itself
 
 
-def _decode_head(head_bytes: bytes, encoding: str, path: Path) -> str:
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+def _decode_head(head_bytes: bytes, encoding: str, path: Path, errors: str = "strict") -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
     try:
         return decoder.decode(head_bytes, final=False)
     except UnicodeDecodeError as exc:

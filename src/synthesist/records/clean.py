@@ -31,7 +31,10 @@ __all__ = [
     "clean_text",
     "decode_entities",
     "is_placeholder",
+    "is_valid_doi",
+    "is_valid_pmid",
     "parse_year",
+    "remove_controls",
     "split_keywords",
     "strip_markup",
 ]
@@ -74,6 +77,9 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}/\S+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _PMID = re.compile(r"^\s*(?:PMID:?\s*)?(\d{1,9})\b")
+# What importers accept as an identifier (see is_valid_doi / is_valid_pmid); anything else is not one.
+_VALID_PMID = re.compile(r"[1-9]\d{0,8}")
+_VALID_DOI = re.compile(r"10\.\d+(?:\.\d+)*/\S+")
 
 
 def is_placeholder(value: str) -> bool:
@@ -101,6 +107,29 @@ def strip_markup(text: str) -> str:
     return _MARKUP.sub(lambda match: " " if _BLOCK_MARKUP.match(match.group(0)) else "", text)
 
 
+# Terminal control: a title holding "ESC ] 0 ; ... BEL" would retitle the terminal that prints it and
+# "ESC [31m" recolour it. Whole escape sequences go (string commands OSC/DCS/APC/PM/SOS up to their
+# terminator, CSI with its parameters, other two-character escapes), in their 7- and 8-bit forms; then
+# any control character left: C0 except tab and newline, DEL and C1. A carriage return is a line
+# break (Windows' CR LF, old Macs' CR); others that separate text (form feed, NEL...) become a space,
+# not nothing, so the words on either side stay apart. A string command without its terminator loses
+# only its introducer, so a stray "ESC ]" cannot swallow the rest of an abstract.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def remove_controls(text: str) -> str:
+    """``text`` without terminal escape sequences and control characters (tab and newline stay)."""
+    if _CONTROL.search(text) is None:
+        return text  # nearly every value: one scan, no copy
+    text = _ESCAPE_SEQUENCE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda match: " " if match.group(0).isspace() else "", text)
+
+
 def _collapse(value: str) -> str:
     # str.split() with no argument splits on every Unicode space, like \s+, at a fifth of the cost
     return " ".join(value.split())
@@ -114,7 +143,8 @@ def clean_text(value: str | None, *, entities: bool = False) -> str | None:
     """
     if value is None:
         return None
-    text = _collapse(decode_entities(strip_markup(value)) if entities else value)
+    # after decoding: "&#27;" is an ESC too
+    text = _collapse(remove_controls(decode_entities(strip_markup(value)) if entities else value))
     if not text or is_placeholder(text):
         return None
     return text
@@ -138,6 +168,16 @@ def clean_pmid(value: str | None) -> str | None:
         return None
     match = _PMID.match(value)
     return match.group(1) if match else clean_text(value)
+
+
+def is_valid_pmid(value: str) -> bool:
+    """A PubMed id: digits only, no leading zero (PubMed has none), at most nine."""
+    return _VALID_PMID.fullmatch(value) is not None
+
+
+def is_valid_doi(value: str) -> bool:
+    """The DOI shape ``10.<registrant>/<suffix>``: the prefix digits, a slash, a suffix without spaces."""
+    return _VALID_DOI.fullmatch(value) is not None
 
 
 def parse_year(value: str | int | None) -> int | None:

@@ -8,7 +8,6 @@ in the batch's reject report — so ``records in file = imported + rejected`` al
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,9 +15,12 @@ from pathlib import Path
 
 from synthesist.errors import AlreadyImported, ImportFileError, InvalidRecordError
 from synthesist.events import BatchImported
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.importing.base import ParsedRecord, Reader, ReadOptions, detect_reader, get_reader
 from synthesist.importing.batch import ImportReject, NewBatch
-from synthesist.importing.source import SourceFile, open_source
+from synthesist.importing.controls import remove_record_controls
+from synthesist.importing.identifiers import drop_invalid_identifiers
+from synthesist.importing.source import FALLBACK_ENCODING, SourceFile, decode_error_line, open_source
 from synthesist.ports import UnitOfWork
 from synthesist.records.model import Record
 from synthesist.review.source_names import normalised_source, protocol_spelling
@@ -28,6 +30,7 @@ from synthesist.workspace import Workspace
 __all__ = ["FileImported", "ImportRequest", "ImportResult", "import_files"]
 
 _CHUNK = 2000
+_NAMED_INVALID = 5  # invalid identifiers a warning quotes; the rest are counted
 REJECTS_FOLDER = "imports"
 
 Progress = Callable[[str, int], None]
@@ -60,6 +63,9 @@ class FileImported:
     rejects: list[ImportReject]
     sha256: str
     reject_report: Path | None = None
+    # PMIDs and DOIs left out of their field because they are not identifiers (importing.identifiers)
+    invalid_identifiers: int = 0
+    invalid_examples: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +99,10 @@ def import_files(
     opened = [(path, open_source(path, encoding=request.encoding)) for path in request.paths]
     readers = [(path, src, _reader_for(src, request.format)) for path, src in opened]
     options = ReadOptions(
-        column_map=dict(request.column_map), sheet=request.sheet, delimiter=request.delimiter
+        column_map=dict(request.column_map),
+        sheet=request.sheet,
+        delimiter=request.delimiter,
+        limits=workspace.project.protocol.limits.file_limits(),
     )
     imported: list[FileImported] = []
     with workspace.unit_of_work() as uow:
@@ -111,7 +120,10 @@ def import_files(
                 imported_by=workspace.actor,
                 forced=request.force,
             )
-            imported.append(_import_one(uow, batch, src, reader, options, request.skip_invalid, progress))
+            try:
+                imported.append(_import_one(uow, batch, src, reader, options, request.skip_invalid, progress))
+            except UnicodeDecodeError as error:
+                raise _undecodable(src) from error
         for item in imported:
             uow.events.append(
                 BatchImported(
@@ -133,7 +145,46 @@ def import_files(
     for item in imported:
         if item.rejects:
             item.reject_report = _write_reject_report(workspace.project.root, item)
-    return ImportResult(files=imported, warnings=_source_warnings(workspace, request))
+    warnings = [warning for _, src in opened if (warning := _fallback_warning(src))]
+    warnings += [warning for item in imported if (warning := _invalid_identifier_warning(item))]
+    return ImportResult(files=imported, warnings=warnings + _source_warnings(workspace, request))
+
+
+def _invalid_identifier_warning(item: FileImported) -> str | None:
+    if not item.invalid_identifiers:
+        return None
+    more = item.invalid_identifiers - len(item.invalid_examples)
+    examples = "; ".join(item.invalid_examples) + (f"; and {more} more" if more else "")
+    return (
+        f"{item.path.name}: {plural(item.invalid_identifiers, 'identifier')} not valid ({examples}): "
+        "left out of the PMID/DOI field and kept in the record's raw fields. A PMID is digits only; "
+        "a DOI starts with 10. and a slash."
+    )
+
+
+def _fallback_warning(source: SourceFile) -> str | None:
+    """The lines of a UTF-8 file that were not UTF-8 and were read as Windows-1252 (see importing.source)."""
+    count = source.fallback_count
+    if not count:
+        return None
+    named = ", ".join(str(line) for line in source.fallback_lines)
+    more = count - len(source.fallback_lines)
+    lines = f"line {named} is" if count == 1 else f"lines {named}{f' and {more} more' if more else ''} are"
+    return (
+        f"{source.name}: {lines} not UTF-8 like the rest of the file; read as {FALLBACK_ENCODING} "
+        "(Windows-1252). Check the accented letters there."
+    )
+
+
+def _undecodable(source: SourceFile) -> ImportFileError:
+    """A byte the file's encoding cannot read, found while reading past the part checked on opening."""
+    encoding = source.encoding or "utf-8"
+    line = decode_error_line(source.path, encoding)
+    where = f"{source.name}:{line}" if line is not None else source.name
+    return ImportFileError(
+        f"{where}: cannot be read as {encoding} (the file is damaged or cut short); nothing was imported",
+        hint="Export the file again, or pass --encoding with its encoding (e.g. utf-8, cp1252, utf-16).",
+    )
 
 
 def _reader_for(source: SourceFile, format_name: str) -> Reader:
@@ -162,10 +213,17 @@ def _import_one(
     rejects: list[ImportReject] = []
     count = 0
     position = 0
+    invalid: list[str] = []
+    invalid_count = 0
     for item in reader.read(source, options):
         position += 1
         if isinstance(item, ParsedRecord):
             count += 1
+            remove_record_controls(item.record)
+            for dropped in drop_invalid_identifiers(item.record):
+                invalid_count += 1
+                if len(invalid) < _NAMED_INVALID:
+                    invalid.append(f"line {item.line}: {dropped.field.upper()} {dropped.value!r}")
             pending.append((position, item.line, item.record))
             if len(pending) >= _CHUNK:
                 uow.records.add_many(batch_id, pending)
@@ -194,7 +252,16 @@ def _import_one(
     uow.batches.add_rejects(rejects)
     uow.batches.finish(batch_id, record_count=count, reject_count=len(rejects))
     return FileImported(
-        source.path, batch_id, batch.source, reader.name, source.encoding, count, rejects, batch.file_sha256
+        source.path,
+        batch_id,
+        batch.source,
+        reader.name,
+        source.encoding,
+        count,
+        rejects,
+        batch.file_sha256,
+        invalid_identifiers=invalid_count,
+        invalid_examples=invalid,
     )
 
 
@@ -217,7 +284,7 @@ def _write_reject_report(root: Path, item: FileImported) -> Path:
     folder.mkdir(exist_ok=True)
     report = folder / f"rejects-batch-{item.batch_id}.csv"
     with open(report, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)
         writer.writerow(["file", "line", "reason", "excerpt"])
         for reject in item.rejects:
             writer.writerow([item.path.name, reject.line, reject.reason, reject.excerpt])

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from synthesist.errors import DatabaseError
 from synthesist.storage import schema
+from synthesist.storage.disk_errors import storage_full_error
 from synthesist.storage.engine import create_database_engine
 from synthesist.storage.migrate import upgrade
 from synthesist.storage.unit_of_work import SqlUnitOfWork
@@ -49,6 +50,9 @@ def open_storage(url: str, *, project_key: str, title: str, create: bool = False
         project_id = _project_id(engine, project_key, title, create)
     except OperationalError as exc:
         engine.dispose()
+        full = storage_full_error(exc, engine)
+        if full is not None:
+            raise full from None
         raise DatabaseError(
             f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc.orig}",
             hint="Check database_url in review.toml or SYNTHESIST_DATABASE_URL, and that the server runs.",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from synthesist.storage.disk_errors import storage_full_error
 from synthesist.storage.engine import BEGIN_MODE
 
 if TYPE_CHECKING:
@@ -118,6 +119,10 @@ class SqlUnitOfWork:
                 self._connection.close()
             self._connection = None
             self._transaction = None
+        full = storage_full_error(exc, self._engine) if exc is not None else None
+        if full is not None:
+            # replaces SQLAlchemy's message, which quotes the statement and the record data it carried
+            raise full from None
 
     def commit(self) -> None:
         assert self._transaction is not None, "commit() outside the unit of work"

@@ -96,6 +96,12 @@ _PAGE_RANGE = re.compile(r"^\s*(\S+?)\s*(?:-{1,3}|–|—)\s*(\S+)\s*$")
 _PMID_IN_NOTE = re.compile(r"PMID:?\s*(\d{1,9})", re.IGNORECASE)
 _VERBATIM_FIELDS = frozenset({"doi", "url", "eprint", "file", "pmid", "issn", "isbn"})
 
+# Real exports nest braces three or four deep ({\"{u}} inside a protected title). Both bibtexparser and
+# pylatexenc recurse once per level, so a damaged or hostile file with thousands of levels would exhaust
+# Python's stack; an entry nested deeper than this is rejected before either parser sees it.
+MAX_BRACE_DEPTH = 32
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
 _decoder: LatexNodes2Text | None = None
 
 # bibtexparser logs every aborted block as a warning; we report those as rejects ourselves, and without
@@ -293,6 +299,20 @@ def _entry_by_lines(text: str) -> model.Entry | None:
     return model.Entry(entry_type=header.group(1).lower(), key=header.group(2), fields=fields)
 
 
+def _brace_depth(text: str) -> int:
+    """The deepest nesting of unescaped braces in ``text`` (stops counting past the limit)."""
+    if text.count("{") <= MAX_BRACE_DEPTH:
+        return 0  # cannot be nested deeper than the limit: the common case costs one count
+    depth = deepest = 0
+    for match in _BRACE.finditer(text):
+        depth = depth + 1 if match.group(0) == "{" else max(depth - 1, 0)
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_BRACE_DEPTH:
+                break
+    return deepest
+
+
 def _failure_reason(block: model.ParsingFailedBlock) -> str:
     error = block.error
     reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
@@ -322,6 +342,14 @@ class BibtexReader(Reader):
         count = 0
         for line, kind, text in _chunks(source):
             if kind in _SKIPPED_BLOCKS:
+                continue
+            if _brace_depth(text) > MAX_BRACE_DEPTH:
+                count += 1
+                yield RejectedRecord(
+                    line=line,
+                    reason=f"braces are nested more than {MAX_BRACE_DEPTH} deep: the entry is damaged",
+                    excerpt=text[:200],
+                )
                 continue
             library = parse_string(text, library=Library(list[model.Block](strings)))
             if kind == "string":
