@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthesist.errors import ImportFileError, UserError
+from synthesist.file_limits import FileLimits, TimeBudget, check_archive, check_pdf_pages
 from synthesist.fulltext.model import MEDIA_TYPES, Page, TextStatus, text_status
 from synthesist.importing.source import detect_encoding
 
@@ -63,9 +64,10 @@ def normalise_text(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
-def sniff_kind(path: Path) -> str:
+def sniff_kind(path: Path, limits: FileLimits | None = None) -> str:
     """``pdf``, ``docx`` or ``txt``, from the content (a PDF or a .docx is recognised whatever its
-    name); plain text, which has no signature, only with a .txt name."""
+    name); plain text, which has no signature, only with a .txt name. A .docx is also checked
+    against ``limits`` here, while its zip directory is open."""
     if not path.is_file():
         raise UserError(f"{path}: no such file" if not path.exists() else f"{path}: is not a file")
     with open(path, "rb") as handle:
@@ -78,6 +80,7 @@ def sniff_kind(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 if "word/document.xml" in archive.namelist():
+                    check_archive(archive, path.name, limits or FileLimits())
                     return "docx"
         except zipfile.BadZipFile as exc:
             raise UserError(f"{path.name}: is a damaged zip archive, not {_ACCEPTED}") from exc
@@ -93,12 +96,14 @@ def sniff_kind(path: Path) -> str:
     raise UserError(f"{path.name}: is not {_ACCEPTED}", hint="Save the full text as PDF and attach that.")
 
 
-def extract_text(path: Path) -> ExtractedText:
+def extract_text(path: Path, limits: FileLimits | None = None) -> ExtractedText:
     """The text of each page of ``path``. A .docx or .txt file is one page (a .txt file with form
-    feeds, as pdftotext writes, keeps its pages)."""
-    kind = sniff_kind(path)
+    feeds, as pdftotext writes, keeps its pages). A file that would expand past ``limits`` (the
+    protocol's ``[limits]``; the defaults without one) is refused before its text is read."""
+    limits = limits or FileLimits()
+    kind = sniff_kind(path, limits)
     if kind == "pdf":
-        pages = _pdf_pages(path)
+        pages = _pdf_pages(path, limits)
     elif kind == "docx":
         pages = [_docx_text(path)]
     else:
@@ -119,7 +124,7 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _pdf_pages(path: Path) -> list[str]:
+def _pdf_pages(path: Path, limits: FileLimits) -> list[str]:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -132,7 +137,14 @@ def _pdf_pages(path: Path) -> list[str]:
             reader = PdfReader(path, strict=False)
             if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 raise encrypted
-            texts = [page.extract_text() or "" for page in reader.pages]
+            # pages can share one content stream, so a small file can hold 100,000 costly pages:
+            # count them first, then read within the time budget
+            check_pdf_pages(len(reader.pages), path.name, limits)
+            budget = TimeBudget(path.name, limits)
+            texts: list[str] = []
+            for page in reader.pages:
+                budget.check(len(texts))
+                texts.append(page.extract_text() or "")
     except UserError:
         raise
     except (DependencyError, FileNotDecryptedError) as exc:

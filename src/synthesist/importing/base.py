@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from typing import ClassVar, TypeVar
 
 from synthesist.errors import ImportFileError, UnknownPlugin
+from synthesist.file_limits import FileLimits
 from synthesist.importing.source import SourceFile
 from synthesist.records.model import Record
 
@@ -66,6 +67,8 @@ class ReadOptions:
     column_map: Mapping[str, str] = field(default_factory=dict)
     sheet: str | None = None
     delimiter: str | None = None
+    # what a zipped export (XLSX) may unpack to: the protocol's [limits]
+    limits: FileLimits = field(default_factory=FileLimits)
 
 
 class Reader(ABC):

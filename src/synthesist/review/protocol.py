@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictFloat,
     StrictInt,
     StringConstraints,
     ValidationError,
@@ -28,6 +29,7 @@ from pydantic import (
 )
 
 from synthesist.errors import ProtocolError
+from synthesist.file_limits import FileLimits
 from synthesist.review.appraisal_settings import AppraisalSection  # the [appraisal] section
 from synthesist.review.extraction_settings import ExtractionField, ExtractionSection  # its own module
 from synthesist.review.protocol_errors import (
@@ -48,6 +50,7 @@ __all__ = [
     "DeduplicationSection",
     "ExtractionField",
     "ExtractionSection",
+    "LimitsSection",
     "PrioritisationSection",
     "Protocol",
     "ReviewSection",
@@ -347,6 +350,29 @@ def _refuse_duplicates(values: list[str], what: str, key: str | None = None) -> 
         seen.add(value)
 
 
+_DEFAULT_LIMITS = FileLimits()
+
+
+class LimitsSection(_Section):
+    """What an uploaded or attached file may expand to (see :mod:`synthesist.file_limits`); the
+    defaults are far above any real report or export. Strict numbers: TOML's ``true`` is not 1."""
+
+    pdf_pages: StrictInt = Field(default=_DEFAULT_LIMITS.pdf_pages, gt=0)
+    pdf_text_seconds: StrictInt | StrictFloat = Field(default=_DEFAULT_LIMITS.pdf_text_seconds, gt=0)
+    unpacked_mb: StrictInt = Field(default=_DEFAULT_LIMITS.unpacked_mb, gt=0)
+    compression_ratio: StrictInt = Field(default=_DEFAULT_LIMITS.compression_ratio, gt=0)
+    zip_entries: StrictInt = Field(default=_DEFAULT_LIMITS.zip_entries, gt=0)
+
+    def file_limits(self) -> FileLimits:
+        return FileLimits(
+            pdf_pages=self.pdf_pages,
+            pdf_text_seconds=float(self.pdf_text_seconds),
+            unpacked_mb=self.unpacked_mb,
+            compression_ratio=self.compression_ratio,
+            zip_entries=self.zip_entries,
+        )
+
+
 class Protocol(_Section):
     """The whole ``review.toml``."""
 
@@ -362,6 +388,7 @@ class Protocol(_Section):
     appraisal: AppraisalSection = Field(default_factory=AppraisalSection)
     synthesis: SynthesisSection = Field(default_factory=SynthesisSection)
     codebook: CodebookSection = Field(default_factory=CodebookSection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
 
     @field_validator("schema_version")
     @classmethod

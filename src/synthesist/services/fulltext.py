@@ -36,6 +36,7 @@ from synthesist.fulltext.model import (
 )
 from synthesist.fulltext.pdf_text import extract_text
 from synthesist.ports import UnitOfWork
+from synthesist.records.clean import remove_controls
 from synthesist.records.model import Record
 from synthesist.screening.model import RecordState
 
@@ -80,7 +81,8 @@ def attach_report(
     """Copy ``path`` into the project folder as a report of ``record_id`` and store its text page
     by page. The same file twice on one record is refused; a different file with a name already
     used is stored under a new name. Withdraws a "not retrieved" mark on the record."""
-    extracted = extract_text(path)  # refuses a damaged, protected or unknown file before any write
+    # refuses a damaged, protected, unknown or expanding file before any write
+    extracted = extract_text(path, workspace.project.protocol.limits.file_limits())
     sha256, size = file_digest(path)
     name = safe_name(file_name or path.name)
     copy: Path | None = None
@@ -162,7 +164,7 @@ def _attach_hint(state: RecordState, record_id: int) -> str:
 
 def mark_not_retrieved(workspace: Workspace, record_id: int, reason: str) -> RetrievalFailure:
     """Mark a sought record's full text as not retrieved (PRISMA: reports not retrieved)."""
-    reason = reason.strip()
+    reason = remove_controls(reason).strip()
     if not reason:
         raise UserError(
             "say why the full text could not be retrieved",

@@ -83,7 +83,8 @@ def import_refi_qda(
     except OSError as error:
         raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
     if data[:4] == b"PK\x03\x04":
-        imported, kind = read_qdpx(data, path.name, default_kind), "qdpx"
+        limits = workspace.project.protocol.limits.file_limits()
+        imported, kind = read_qdpx(data, path.name, default_kind, limits), "qdpx"
     else:
         imported, kind = read_codebook(data, path.name), "qdc"
     views = _studies(workspace, imported, path.name) if imported.documents else {}

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from synthesist.errors import UserError
 from synthesist.events import CodingReanchored, DocumentAdded, DocumentReplaced
+from synthesist.file_limits import FileLimits
 from synthesist.fulltext.pdf_text import extract_text, normalise_text
 from synthesist.ports import UnitOfWork
 from synthesist.services.fulltext import list_studies
@@ -95,7 +96,10 @@ def add_document(
     view = resolve_study(list_studies(workspace, included_only=True), study)
     label = view.study.label
     with workspace.unit_of_work() as uow:
-        content = _content(uow, text=text, file=file, report_id=report_id, pages=pages, title=title)
+        limits = workspace.project.protocol.limits.file_limits()
+        content = _content(
+            uow, text=text, file=file, report_id=report_id, pages=pages, title=title, limits=limits
+        )
         if content.report_id is not None:
             report = uow.fulltext.get_report(content.report_id)
             if report.record_id not in view.study.record_ids:
@@ -151,7 +155,10 @@ def replace_document(
     ambiguously (lost: left where it was, flagged for a reviewer). Nothing is moved to a guess."""
     with workspace.unit_of_work() as uow:
         old = load_document(uow, document)
-        content = _content(uow, text=text, file=file, report_id=report_id, pages=pages, title=old.title)
+        limits = workspace.project.protocol.limits.file_limits()
+        content = _content(
+            uow, text=text, file=file, report_id=report_id, pages=pages, title=old.title, limits=limits
+        )
         if content.sha256 == old.text_sha256:
             raise UserError(f"the new text of document {old.id} ({old.title!r}) is the same as the old one")
         new_document = Document(
@@ -262,6 +269,7 @@ def _content(
     report_id: int | None,
     pages: str | None,
     title: str | None,
+    limits: FileLimits,
 ) -> DocumentText:
     given = [
         name for name, value in (("text", text), ("file", file), ("report", report_id)) if value is not None
@@ -275,7 +283,7 @@ def _content(
         _check_text(body, "the pasted text")
         return DocumentText(DocumentSource.PASTED, body, (), title or "pasted text")
     if file is not None:
-        extracted = extract_text(file)
+        extracted = extract_text(file, limits)
         kinds = {"pdf": DocumentSource.PDF, "docx": DocumentSource.DOCX, "txt": DocumentSource.TEXT}
         source = kinds[extracted.kind]
         numbered = [(page.number, page.text) for page in extracted.pages]

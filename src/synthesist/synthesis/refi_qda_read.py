@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from synthesist.errors import ImportFileError
+from synthesist.file_limits import FileLimits, check_archive
 from synthesist.synthesis.model import Page, SpanKind
 from synthesist.synthesis.refi_qda import KIND_NAMES, PAGES_VARIABLE
 from synthesist.synthesis.refi_qda_codebook import (
@@ -72,13 +73,14 @@ _KINDS = {name: kind for kind, name in KIND_NAMES.items()}
 # -- the project ---------------------------------------------------------------------------------
 
 
-def _zip_entries(data: bytes, file: str) -> dict[str, bytes]:
+def _zip_entries(data: bytes, file: str, limits: FileLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise ImportFileError(f"{file}: not a .qdpx file (a .qdpx is a zip archive)") from None
     entries: dict[str, bytes] = {}
     with archive:
+        check_archive(archive, file, limits)
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -131,9 +133,15 @@ def _pages(element: etree._Element, variables: dict[str, str], file: str) -> tup
     return ()
 
 
-def read_qdpx(data: bytes, file: str, default_kind: SpanKind = SpanKind.INTERPRETATION) -> ImportedProject:
-    """Everything Synthesist keeps from a ``.qdpx``: themes, codes, documents, codings, coders."""
-    entries = _zip_entries(data, file)
+def read_qdpx(
+    data: bytes,
+    file: str,
+    default_kind: SpanKind = SpanKind.INTERPRETATION,
+    limits: FileLimits | None = None,
+) -> ImportedProject:
+    """Everything Synthesist keeps from a ``.qdpx``: themes, codes, documents, codings, coders.
+    An archive that would unpack past ``limits`` (the defaults without them) is refused unread."""
+    entries = _zip_entries(data, file, limits or FileLimits())
     qde = next((name for name in entries if name.casefold().endswith("project.qde")), None)
     if qde is None:
         raise ImportFileError(

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import ClassVar, Literal
 
 from synthesist.errors import ImportFileError
+from synthesist.file_limits import check_zip
 from synthesist.importing.base import Reader, ReadItem, ReadOptions, RejectedRecord, register_reader
 from synthesist.importing.formats.tabular_rows import ColumnLayout, row_item
 from synthesist.importing.source import SourceFile
@@ -219,6 +220,9 @@ class XlsxReader(Reader):
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
 
+        # openpyxl holds every shared string in memory: refuse a workbook that would unpack past
+        # the limits before it opens one
+        check_zip(source.path, source.name, options.limits)
         try:
             workbook = load_workbook(source.path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
