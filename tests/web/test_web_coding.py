@@ -88,10 +88,10 @@ def test_a_selected_span_is_coded_shown_and_counted_and_can_be_removed(
     assert again.status_code == 400 and "overlaps" in again.text
 
     coding_id = next(c.id for c in document_view(served.a, coded.documents[0]).codings)
-    # lukasz may not take aoife's coding off
+    # lukasz may not take aoife's coding off; he is told what an unknown id tells him
     token = csrf_of(lukasz.get(url).text)
     refused = lukasz.post(f"{url}/remove/{coding_id}", data={"csrf_token": token})
-    assert refused.status_code == 403
+    assert refused.status_code == 404 and f"no coding {coding_id} of yours" in refused.text
     removed = _post(aoife, url, f"remove/{coding_id}", {})
     assert f"Removed coding {coding_id}" in removed and "code-label" not in removed
     assert _cell(aoife, served, ANALYTICAL, "Cooper 2008") == 0

@@ -267,14 +267,17 @@ def record_rejects(workspace: Workspace, batch_id: int) -> list[ImportReject]:
 def read_log(
     workspace: Workspace, *, limit: int | None = None, types: Iterable[str] | None = None
 ) -> list[LoggedEvent]:
-    """The event log, oldest first; votes still blind to the person asking are shown as hidden."""
+    """The event log, oldest first, as the pages show it to the person asking: votes still blind
+    to them and colleagues' codings are shown as hidden."""
     # Imported here: appraisal's and extraction's services (~40 ms with what they import) are needed
     # by the log, not by the other commands that import this module.
     from synthesist.services.appraisal_views import redact_blind_appraisal
+    from synthesist.services.coding_log import redact_hidden_codings
     from synthesist.services.extraction import redact_blind_extraction
 
     with workspace.unit_of_work(write=False) as uow:
         events = uow.events.list(types=types, limit=limit)
     events = redact_blind_events(workspace, events, workspace.actor)
     events = redact_blind_appraisal(workspace, events, workspace.actor)
+    events = redact_hidden_codings(workspace, events, workspace.actor)
     return redact_blind_extraction(workspace, events, workspace.actor)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
 from synthesist.ports import UnitOfWork
+from synthesist.records.clean import remove_controls
 from synthesist.review.protocol import ScreeningStage
 from synthesist.screening.model import (
     ACTIONS,
@@ -255,7 +256,8 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
         }
         if others:
             kind = DecisionKind.VERIFY
-    chosen = NewDecision(record_id, stage, reviewer, new.vote, kind, reason, new.note, new.labels)
+    note = remove_controls(new.note) if new.note else new.note
+    chosen = NewDecision(record_id, stage, reviewer, new.vote, kind, reason, note, new.labels)
     return _store(uow, chosen, workspace, rules)
 
 
@@ -302,7 +304,7 @@ def _section(workspace: Workspace, stage: Stage) -> ScreeningStage:
 def _check_reason(workspace: Workspace, stage: Stage, vote: Vote, reason: str | None) -> str | None:
     """At full text an exclusion needs one of the protocol's reasons (PRISMA counts them); given as the
     reason's text (case-insensitive) or its number in the list."""
-    reason = reason.strip() if reason else None
+    reason = remove_controls(reason).strip() if reason else None
     reasons = workspace.project.protocol.screening.exclusion_reasons
     if vote is not Vote.EXCLUDE:
         if reason and stage is Stage.FULL_TEXT:
@@ -336,16 +338,15 @@ def undo_decision(
     """Undo the reviewer's latest decision at ``stage`` (or the one named). The decision stays in the
     history, marked undone; the record goes back to where it was before it."""
     with workspace.unit_of_work() as uow:
-        decision = uow.screening.get(decision_id) if decision_id else uow.screening.latest_by(reviewer, stage)
+        decision: ScreeningDecision | None
+        if decision_id:
+            decision = _own_decision(uow, decision_id, reviewer)
+        else:
+            decision = uow.screening.latest_by(reviewer, stage)
         if decision is None:
             raise NotFound(f"{reviewer} has no decision at {stage.label} to undo")
         if not decision.active:
             raise UserError(f"decision {decision.id} was already undone by {decision.undone_by}")
-        if decision.reviewer != reviewer:
-            raise UserError(
-                f"decision {decision.id} is {decision.reviewer}'s, not {reviewer}'s",
-                hint="Each reviewer undoes their own decisions; a consensus decision settles a disagreement.",
-            )
         uow.screening.undo(decision.id, by=reviewer)
         uow.events.append(
             ScreeningDecisionUndone(
@@ -354,6 +355,22 @@ def undo_decision(
             workspace.actor,
         )
         uow.commit()
+    return decision
+
+
+def _own_decision(uow: UnitOfWork, decision_id: int, reviewer: str) -> ScreeningDecision:
+    """The reviewer's decision ``decision_id``; a colleague's answers as an unknown id does, so ids
+    cannot be probed for votes that may still be blind."""
+    try:
+        decision = uow.screening.get(decision_id)
+    except NotFound:
+        decision = None
+    if decision is None or decision.reviewer != reviewer:
+        raise NotFound(
+            f"no decision {decision_id} of {reviewer}'s to undo",
+            hint="`synthesist screen decisions RECORD_ID` lists a record's decisions; each reviewer "
+            "undoes their own, and a consensus decision settles a disagreement.",
+        )
     return decision
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synthesist.errors import InvalidTransition, UserError
+from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.events import CodingApplied, CodingRemoved
 from synthesist.ports import UnitOfWork
 from synthesist.services.synthesis_documents import load_document, study_labels
@@ -179,10 +179,33 @@ def overlapping(
     return None
 
 
+def visible_to(coding: Coding, viewer: str) -> bool:
+    """Whether ``viewer`` may see ``coding``'s code, span and words: their own codings, the agreed
+    ones and the assistant's suggestions; a colleague's coding stays hidden so it cannot steer them."""
+    return coding.origin is not CodingOrigin.HUMAN or coding.coder == viewer
+
+
+def no_coding_of_yours(coding: int) -> NotFound:
+    """One answer for an unknown coding and a colleague's: a different one would let ids be probed
+    for codings that are hidden from the person asking."""
+    return NotFound(
+        f"no coding {coding} of yours",
+        hint="`synthesist doc show DOC --codings` lists codings; a coder takes off only their own, "
+        "and disagreements between coders are settled with `synthesist code resolve`.",
+    )
+
+
 def remove_coding(workspace: Workspace, coding: str | int) -> Coding:
-    """Take a coding off (it is stamped removed, never deleted). Suggestions are rejected instead."""
+    """Take one of the actor's codings off (it is stamped removed, never deleted). Suggestions are
+    rejected instead; a colleague's coding is answered as unknown (:func:`no_coding_of_yours`)."""
+    wanted = coding_id(coding)
     with workspace.unit_of_work() as uow:
-        stored = uow.synthesis.get_coding(coding_id(coding))
+        try:
+            stored = uow.synthesis.get_coding(wanted)
+        except NotFound:
+            raise no_coding_of_yours(wanted) from None
+        if not visible_to(stored.coding, workspace.actor):
+            raise no_coding_of_yours(wanted)
         if not stored.active:
             raise InvalidTransition(f"coding {stored.id} is {stored.status.value} already")
         if stored.coding.origin is CodingOrigin.SUGGESTED:

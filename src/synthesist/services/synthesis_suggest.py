@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from synthesist.errors import InvalidTransition, UserError
+from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.events import CodingsSuggested, SuggestionDecided
 from synthesist.ports import UnitOfWork
 from synthesist.screening.prioritise.embedding import MODEL_PACKAGE, MiniLmRanker, embedding_available
-from synthesist.services.synthesis_coding import apply_in, check_coder
+from synthesist.services.synthesis_coding import apply_in, check_coder, no_coding_of_yours, visible_to
 from synthesist.services.synthesis_documents import load_document
 from synthesist.services.synthesis_refs import coding_id
 from synthesist.synthesis.entries import CodingStatus, NewCoding, StoredCoding
@@ -121,7 +121,7 @@ def accept_suggestion(
     assistant's guess between quote and interpretation)."""
     who = check_coder(reviewer if reviewer is not None else workspace.actor)
     with workspace.unit_of_work() as uow:
-        stored = _suggestion(uow, coding)
+        stored = _suggestion(uow, coding, who)
         old = stored.coding
         document = uow.synthesis.get_document(old.document_id)
         code = next(c for c in uow.synthesis.codes() if c.id == old.code_id)
@@ -140,7 +140,7 @@ def accept_suggestion(
 def reject_suggestion(workspace: Workspace, coding: str | int, *, reviewer: str | None = None) -> Coding:
     who = check_coder(reviewer if reviewer is not None else workspace.actor)
     with workspace.unit_of_work() as uow:
-        stored = _suggestion(uow, coding)
+        stored = _suggestion(uow, coding, who)
         old = stored.coding
         code = next(c.name for c in uow.synthesis.codes() if c.id == old.code_id)
         uow.synthesis.set_status([old.id], CodingStatus.REJECTED, by=who)
@@ -151,8 +151,14 @@ def reject_suggestion(workspace: Workspace, coding: str | int, *, reviewer: str 
     return old
 
 
-def _suggestion(uow: UnitOfWork, reference: str | int) -> StoredCoding:
-    stored = uow.synthesis.get_coding(coding_id(reference))
+def _suggestion(uow: UnitOfWork, reference: str | int, reviewer: str) -> StoredCoding:
+    wanted = coding_id(reference)
+    try:
+        stored = uow.synthesis.get_coding(wanted)
+    except NotFound:
+        raise no_coding_of_yours(wanted) from None
+    if not visible_to(stored.coding, reviewer):
+        raise no_coding_of_yours(wanted)  # a colleague's coding answers as an unknown id
     if stored.coding.origin is not CodingOrigin.SUGGESTED:
         raise InvalidTransition(f"coding {stored.id} is {stored.coding.coder}'s coding, not a suggestion")
     if not stored.active:

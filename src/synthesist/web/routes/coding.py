@@ -20,7 +20,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import Forbidden, UserError
-from synthesist.services.synthesis_coding import document_view, list_documents, remove_coding
+from synthesist.services.synthesis_coding import (
+    document_view,
+    list_documents,
+    no_coding_of_yours,
+    remove_coding,
+    visible_to,
+)
 from synthesist.services.synthesis_suggest import accept_suggestion, reject_suggestion, suggest
 from synthesist.services.web_coding import SpanChoice, code_selection, code_tree
 from synthesist.synthesis.model import Coding, CodingOrigin, SpanKind
@@ -52,10 +58,9 @@ class SegmentRow:
 
 
 def _visible(coding: Coding, user: str) -> bool:
-    """The viewer's own codings and the agreed ones; never a colleague's or a suggestion."""
-    if coding.origin is CodingOrigin.CONSENSUS:
-        return True
-    return coding.origin is CodingOrigin.HUMAN and coding.coder == user
+    """The viewer's own codings and the agreed ones; never a colleague's, and suggestions are
+    listed apart (the same rule as the log's: ``visible_to``)."""
+    return coding.origin is not CodingOrigin.SUGGESTED and visible_to(coding, user)
 
 
 def _rows(
@@ -159,9 +164,10 @@ def coding_apply(
 def coding_remove(access: Reviewer, document_id: int, coding_id: int) -> Response:
     view = document_view(access.workspace, document_id)
     found = next((c for c in view.codings if c.id == coding_id), None)
-    if found is None:
-        raise UserError(f"coding {coding_id} is not an active coding of this document; reload the page")
-    if found.coder != access.user or found.origin is not CodingOrigin.HUMAN:
+    if found is None or not visible_to(found, access.user):
+        # a colleague's coding answers as an unknown id does, so ids cannot be probed
+        raise no_coding_of_yours(coding_id)
+    if found.origin is not CodingOrigin.HUMAN:
         raise Forbidden(
             f"coding {coding_id} is {found.coder}'s; a coder takes off only their own codings",
             hint="Disagreements between coders are settled with synthesist code resolve.",
