@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from synthesist.cli.safe_console import SafeConsole
 from synthesist.records.query import RecordFilter, parse_where
 from synthesist.workspace import Workspace, workspace
 
@@ -26,8 +27,11 @@ __all__ = [
     "record_filter",
 ]
 
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+# stored text is shown, never obeyed: see safe_console
+console = SafeConsole(highlight=False, soft_wrap=False)
+err_console = SafeConsole(stderr=True, highlight=False)
+
+_C1_CONTROL = re.compile(r"[\x7f-\x9f]")
 
 ProjectOption = Annotated[
     Path | None,
@@ -69,4 +73,7 @@ def record_filter(where: list[str] | None) -> RecordFilter:
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    # json escapes C0 controls itself; C1 ones (an 8-bit CSI is U+009B) only with ensure_ascii, which
+    # would escape every accent too: they are escaped here (they can only occur inside strings)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    typer.echo(_C1_CONTROL.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text))

@@ -7,16 +7,16 @@ import traceback
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from synthesist.cli.safe_console import SafeConsole
 from synthesist.errors import UserError
 
 __all__ = ["INTERNAL_ERROR_EXIT", "ErrorMappingGroup"]
 
 INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
-_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+_stderr = SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # messages quote stored text
 
 
 class ErrorMappingGroup(TyperGroup):

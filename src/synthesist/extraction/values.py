@@ -24,6 +24,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from synthesist.records.clean import remove_controls
 from synthesist.records.model import Author, Record
 from synthesist.review.extraction_settings import MULTI_CHOICE_SEPARATOR, ExtractionField
 
@@ -43,6 +44,7 @@ class ValueProblem(ValueError):
 
 def parse_value(field: ExtractionField, text: str) -> str | None:
     """The canonical form of ``text`` for ``field``; ``None`` when it is empty (no value)."""
+    text = remove_controls(text)  # typed or pasted escape sequences must not reach a terminal
     if not text.strip():
         return None
     parse = _PARSERS[field.type]

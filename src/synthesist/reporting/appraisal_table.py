@@ -11,7 +11,6 @@ for the same table; a Word file carries a fixed date for the same reason.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 
 from synthesist.appraisal.checklist import AnswerOption, Checklist
 from synthesist.appraisal.rules import RuleSet
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.reporting.docx_tables import (
     add_caption,
     add_note,
@@ -174,7 +174,7 @@ def _csv(table: AppraisalTable) -> bytes:
             columns.setdefault(column.id, column)
     order = [q.id for q in table.checklist.questions if q.id in columns]
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_writer(out, lineterminator="\r\n")
     writer.writerow(["study", "study_ref", "category", *order, "rating", "rating_rule", "unstated", "status"])
     for group in table.groups:
         for row in group.rows:

@@ -9,13 +9,13 @@ so its test compares the table inside it instead.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.reporting.docx_tables import (
     add_caption,
     add_note,
@@ -52,7 +52,7 @@ def write_table(table: CharacteristicsTable, format_name: str, handle: BinaryIO)
 
 def _csv(table: CharacteristicsTable) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
     writer.writerows(table.rows)
     return out.getvalue().encode("utf-8-sig")  # so that Excel reads the accents right

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthesist.errors import UserError
+from synthesist.exporting.safe_csv import restore_cell, safe_writer
 from synthesist.reporting.prisma import InconsistentCounts, NamedCount, PrismaCounts
 
 __all__ = ["PrismaCsvError", "parse_prisma_csv", "prisma_csv_text", "read_prisma_csv", "write_prisma_csv"]
@@ -179,7 +180,7 @@ def prisma_csv_text(counts: PrismaCounts) -> str:
         labels[row] = source.name
         values[row] = str(source.n)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for data, node, box, description, boxtext, tooltips, url in _TEMPLATE:
         writer.writerow(
@@ -323,9 +324,9 @@ def _cells(text: str, file_name: str) -> dict[str, _Cell]:
                     f"{file_name}:{reader.line_num}: {data!r} is given twice "
                     f"(first on line {cells[data].line})"
                 )
-            cells[data] = _Cell(
-                (row.get("n") or "").strip(), (row.get("boxtext") or "").strip(), reader.line_num
-            )
+            # a source's name or a reason may have been quoted against formulas by prisma_csv_text
+            n, boxtext = (restore_cell((row.get(column) or "").strip()) for column in ("n", "boxtext"))
+            cells[data] = _Cell(n, boxtext, reader.line_num)
     except csv.Error as exc:
         raise PrismaCsvError(f"{file_name}:{reader.line_num}: not valid CSV ({exc})") from exc
     return cells

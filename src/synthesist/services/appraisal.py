@@ -24,6 +24,7 @@ from synthesist.appraisal.status import StudyAppraisal, derive
 from synthesist.errors import InvalidTransition, UserError
 from synthesist.events import AppraisalAnswered, AppraisalCategoryChosen, AppraisalResolved
 from synthesist.ports import UnitOfWork
+from synthesist.records.clean import remove_controls
 from synthesist.services.appraisal_setup import AppraisalSetup, appraisal_setup
 from synthesist.services.fulltext import StudyView, list_studies
 from synthesist.services.study_refs import resolve_study, stored_study_id
@@ -209,7 +210,7 @@ def _named(label: str, question: str, lookup: Callable[[], _T]) -> _T:
 
 
 def _text(value: str | None) -> str | None:
-    return value.strip() or None if value is not None else None
+    return remove_controls(value).strip() or None if value is not None else None
 
 
 def _check_reviewer(setup: AppraisalSetup, reviewer: str) -> str:

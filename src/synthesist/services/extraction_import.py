@@ -24,6 +24,7 @@ from pathlib import Path
 
 from synthesist.errors import ImportFileError, UserError
 from synthesist.events import ExtractionImported
+from synthesist.exporting.safe_csv import restore_cell
 from synthesist.extraction.model import ValueSource
 from synthesist.extraction.values import ValueProblem, parse_value
 from synthesist.review.extraction_settings import ExtractionField, ExtractionSection
@@ -116,7 +117,8 @@ def _rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
+                # `extract export` quotes formula-like values; a spreadsheet never saves that quote
+                rows.append((line, [restore_cell(cell) for cell in cells]))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(f"{name}:{reader.line_num}: not valid CSV: {exc}") from None

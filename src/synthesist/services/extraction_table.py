@@ -8,13 +8,13 @@ whose extraction is not final yet is still listed, and named in the notes.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from synthesist.errors import ProtocolError, UnknownPlugin, UserError
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.extraction.values import display_value, export_text
 from synthesist.reporting.characteristics import TABLE_FORMATS, CharacteristicsTable, write_table
 from synthesist.services.appraisal_views import appraisal_overview
@@ -143,7 +143,7 @@ def export_included_studies(workspace: Workspace, handle: TextIO) -> int:
             "there is no included study to export",
             hint="A study is included at full text: synthesist screen decide ID include --stage full-text",
         )
-    writer = csv.writer(handle, lineterminator="\r\n")
+    writer = safe_writer(handle, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return len(rows)

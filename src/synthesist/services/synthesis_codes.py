@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from synthesist.errors import UserError
 from synthesist.events import CodeChanged, CodeCreated, CodesMerged, CodeSplit, MemoWritten
 from synthesist.ports import UnitOfWork
+from synthesist.records.clean import remove_controls
 from synthesist.services.synthesis_refs import coding_id, find_code, find_theme, same_name
 from synthesist.services.synthesis_themes import assign_in, split_terms
 from synthesist.synthesis.entries import (
@@ -109,6 +110,7 @@ def create_code_in(
     themes: Sequence[str] = (),
 ) -> Code:
     clean = _name(name)
+    definition = remove_controls(definition)
     codes = uow.synthesis.codes()
     _check_free(codes, clean)
     all_themes = uow.synthesis.themes()
@@ -155,6 +157,7 @@ def define_code(
     with workspace.unit_of_work() as uow:
         found = find_code(uow.synthesis.codes(), code)
         changes: dict[str, list[object]] = {}
+        definition = remove_controls(definition) if definition is not None else None
         if definition is not None and definition.strip() != found.definition:
             changes["definition"] = [found.definition, definition.strip()]
             uow.synthesis.update_code(found.id, definition=definition.strip())
@@ -173,7 +176,7 @@ def define_code(
 
 def write_code_memo(workspace: Workspace, code: str, text: str) -> int:
     """Add a dated memo to a code (memos accumulate; none is overwritten)."""
-    body = text.strip()
+    body = remove_controls(text).strip()
     if not body:
         raise UserError("the memo is empty")
     with workspace.unit_of_work() as uow:
@@ -298,7 +301,7 @@ def _code(uow: UnitOfWork, code_id: int) -> Code:
 
 
 def _name(name: str) -> str:
-    clean = " ".join(name.split())
+    clean = " ".join(remove_controls(name).split())
     if not clean:
         raise UserError("a code needs a name")
     return clean

@@ -20,7 +20,6 @@ finished :class:`ThemeMatrix` into CSV, Markdown, HTML or Word.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
@@ -29,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
 from synthesist.synthesis.model import (
     ASSISTANT,
@@ -231,7 +231,7 @@ def _csv(matrix: ThemeMatrix) -> bytes:
     # for analysis: the header and one row per study, nothing else (counts and key terms are in the
     # other formats; a spreadsheet derives the counts from the marks)
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = safe_writer(out, lineterminator="\r\n")
     writer.writerow(["Study", *(column.theme.name for column in matrix.columns)])
     for study in matrix.studies:
         writer.writerow([study.label, *(matrix.mark(study, column) for column in matrix.columns)])

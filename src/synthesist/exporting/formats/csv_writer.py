@@ -9,11 +9,11 @@ Open the handle with ``newline=""`` (the csv module writes its own line endings)
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import TextIO
 
 from synthesist.exporting.base import ExportItem, Writer, register_writer
+from synthesist.exporting.safe_csv import safe_writer
 from synthesist.records.model import Author
 
 __all__ = ["FIXED_COLUMNS", "CsvWriter", "author_cell"]
@@ -73,7 +73,7 @@ class CsvWriter(Writer):
         seen, so callers give every item the same ``extra`` keys (a missing one is an empty cell; an
         unknown one is a programming error and raises ``ValueError``).
         """
-        writer = csv.writer(handle, lineterminator="\r\n")
+        writer = safe_writer(handle, lineterminator="\r\n")
         extra_columns: list[str] | None = None
         count = 0
         for item in items:

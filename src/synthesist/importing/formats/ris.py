@@ -47,7 +47,7 @@ from synthesist.importing.base import (
 )
 from synthesist.importing.formats.ris_lines import split_records
 from synthesist.importing.source import SourceFile
-from synthesist.records.clean import clean_doi, clean_pmid, decode_entities, parse_year
+from synthesist.records.clean import clean_doi, clean_pmid, decode_entities, parse_year, remove_controls
 from synthesist.records.model import Author, Record, is_initials
 
 __all__ = ["RisReader", "first_issn", "parse_initials_name", "parse_ris_author"]
@@ -113,7 +113,7 @@ def _clean(value: str) -> str | None:
     Character references (Scopus writes ``&lt;`` into abstracts) are decoded once."""
     if "&" in value:
         value = decode_entities(value)
-    return " ".join(value.split()) or None
+    return " ".join(remove_controls(value).split()) or None
 
 
 def parse_initials_name(name: str) -> Author | None:

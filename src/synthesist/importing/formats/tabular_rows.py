@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from synthesist.errors import ImportFileError
+from synthesist.exporting.safe_csv import restore_cell
 from synthesist.importing.base import ParsedRecord, ReadItem, ReadOptions, RejectedRecord
 from synthesist.importing.formats.tabular_citation import parse_citation
 from synthesist.records.clean import (
@@ -284,6 +285,9 @@ def _journal_from_source(layout: ColumnLayout, row: list[str]) -> str | None:
 
 
 def _row_record(layout: ColumnLayout, row: list[str]) -> Record:
+    if layout.dialect == "own":  # our export quoted formula-like cells; another tool's quote is content
+        row = [restore_cell(cell) for cell in row]
+
     def value(index: int | None) -> str:
         return row[index] if index is not None and index < len(row) else ""
 
