@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 
-.PHONY: demo test lint benchmarks benchmark-startup benchmark-screening benchmark-web clean install install-test
+.PHONY: demo test lint benchmarks benchmark-startup benchmark-screening benchmark-web benchmark-login-flood clean install install-test
 
 # pip -qq: errors still show; pip's warnings (e.g. about a machine's own index settings) would make a
 # newcomer's first `make demo` look broken when nothing is.
@@ -66,6 +66,12 @@ benchmark-screening: install
 ## (a fresh database on the local server, dropped afterwards); writes "Web app under load"
 benchmark-web: install
 	$(BIN)/python benchmarks/web_load.py --postgres-url postgresql://postgres@127.0.0.1:5432/postgres \
+		--update-docs docs/benchmarks.md
+
+## benchmark-login-flood: 30 attackers guessing logins for 30 s while 5 reviewers screen, on SQLite
+## and then PostgreSQL; writes "Login flood"
+benchmark-login-flood: install
+	$(BIN)/python benchmarks/login_flood.py --postgres-url postgresql://postgres@127.0.0.1:5432/postgres \
 		--update-docs docs/benchmarks.md
 
 clean:

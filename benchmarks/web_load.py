@@ -48,7 +48,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,11 +166,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(folder: Path, log: Path) -> Iterator[str]:
-    """``synthesist serve`` on a free port until the block ends; yields its base URL."""
+def running_server(folder: Path, log: Path, options: Sequence[str] = ()) -> Iterator[str]:
+    """``synthesist serve`` (with ``options``) on a free port until the block ends; yields its base URL."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "synthesist"), "serve", "--project", str(folder)]
-    command += ["--port", str(port)]
+    command += ["--port", str(port), *options]
     with log.open("w") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 # Only for the annotations: importing the models here would load every domain package (and what they
 # import) whenever the workspace module is, that is, for every command.
@@ -424,9 +424,17 @@ class UserRepository(Protocol):
     def delete_session(self, token_sha256: str) -> None: ...
     def delete_expired_sessions(self, now: datetime) -> None: ...
     def delete_sessions_of(self, user_id: int) -> None: ...
-    def add_failure(self, name: str, address: str, at: datetime, *, forget_before: datetime) -> None: ...
-    def failures_since(self, name: str, address: str, since: datetime) -> int: ...
-    def clear_failures(self, name: str, address: str) -> None: ...
+    def take_login_attempt(
+        self,
+        address: str,
+        name: str,
+        *,
+        per_address: int,
+        per_account: int,
+        window: timedelta,
+        now: datetime,
+    ) -> Literal["address", "account"] | None: ...
+    def settle_successful_login(self, address: str, name: str) -> None: ...
 
 
 class SearchRunRepository(Protocol):

@@ -33,7 +33,7 @@ __all__ = [
     "extraction_progress",
     "extraction_values",
     "import_rejects",
-    "login_failures",
+    "login_limits",
     "memberships",
     "memos",
     "metadata",
@@ -752,14 +752,19 @@ web_sessions = sa.Table(
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-# Failed logins, kept in the database so the rate limit survives restarts and holds across workers.
-login_failures = sa.Table(
-    "login_failures",
+# Login attempts counted per user name and address ("account") and per address ("address", name
+# ''), kept in the database so the limit survives restarts and holds across workers (migration
+# 0013). One row per counter, so an attempt is taken with one conditional UPDATE, which both
+# databases apply atomically (a row lock on PostgreSQL, the write lock on SQLite).
+login_limits = sa.Table(
+    "login_limits",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False, index=True),
-    sa.Column("address", sa.String(100), nullable=False),
-    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("scope", sa.String(10), primary_key=True),
+    sa.Column("address", sa.String(100), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.CheckConstraint("scope IN ('account', 'address')", name="scope"),
 )
 
 # Live searches of free sources, living updates and citation searches (migration 0012). A run's

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import LoginFailed
 from synthesist.services.screening import overview
 from synthesist.services.sessions import end_session, start_session
-from synthesist.services.users import authenticate, role_of
+from synthesist.services.users import PASSWORD_CHECKS_AT_ONCE, authenticate, role_of
 from synthesist.web.auth import Session, SessionPost, web_state
 from synthesist.web.render import render
 from synthesist.web.security import (
@@ -36,8 +39,14 @@ def login_form(request: Request) -> Response:
     return response
 
 
+# Logins wait for a password check here, as coroutines, not in the thread pool every other route
+# shares: a flood of logins then holds one thread per password check that can run at once, and the
+# reviewers' requests keep the rest (a sync route would hold a pool thread while it waits).
+_password_checks = CapacityLimiter(PASSWORD_CHECKS_AT_ONCE)
+
+
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     name: Annotated[str, Form()],
     password: Annotated[str, Form()],
@@ -47,7 +56,10 @@ def login(
     check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token)
     address = request.client.host if request.client else "unknown"
     try:
-        user = authenticate(state.accounts, name, password, address=address)
+        user = await to_thread.run_sync(
+            partial(authenticate, state.accounts, name, password, address=address),
+            limiter=_password_checks,
+        )
     except LoginFailed as error:
         # the form again, not the error page, with the error's own status (401); a refusal for too
         # many attempts (429) goes to the app's one error handler like every other error
@@ -59,7 +71,7 @@ def login(
             message=error.message,
             name=name,
         )
-    token = start_session(state.accounts, user.id)
+    token = await run_in_threadpool(start_session, state.accounts, user.id)
     redirect = RedirectResponse("/", status_code=303)
     set_session_cookie(redirect, token, secure=state.secure_cookies)
     redirect.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
