@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from functools import partial
 from typing import Annotated
 
@@ -42,7 +44,19 @@ def login_form(request: Request) -> Response:
 # Logins wait for a password check here, as coroutines, not in the thread pool every other route
 # shares: a flood of logins then holds one thread per password check that can run at once, and the
 # reviewers' requests keep the rest (a sync route would hold a pool thread while it waits).
-_password_checks = CapacityLimiter(PASSWORD_CHECKS_AT_ONCE)
+# One limiter per event loop: an anyio limiter belongs to the loop that first uses it, and waking a
+# waiter of another loop hangs it (a server has one loop; tests run several clients, each its own).
+_password_checks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _password_check_limiter() -> CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _password_checks.get(loop)
+    if limiter is None:
+        limiter = _password_checks[loop] = CapacityLimiter(PASSWORD_CHECKS_AT_ONCE)
+    return limiter
 
 
 @router.post("/login")
@@ -58,7 +72,7 @@ async def login(
     try:
         user = await to_thread.run_sync(
             partial(authenticate, state.accounts, name, password, address=address),
-            limiter=_password_checks,
+            limiter=_password_check_limiter(),
         )
     except LoginFailed as error:
         # the form again, not the error page, with the error's own status (401); a refusal for too
