@@ -43,6 +43,7 @@ from web_load import (
     _CSRF,
     ReviewerRun,
     build_project,
+    figures_row,
     fresh_postgres_database,
     percentiles,
     reviewer_names,
@@ -145,13 +146,6 @@ def run_once(args: argparse.Namespace, database_url: str | None, label: str) -> 
     return result
 
 
-def _row(name: str, figures: dict[str, float]) -> str:
-    return (
-        f"| {name} | {figures['n']} | {figures['p50']:.0f} | {figures['p95']:.0f} | "
-        f"{figures['p99']:.0f} | {figures['max']:.0f} |"
-    )
-
-
 def markdown(results: list[dict[str, object]], target_ms: float) -> str:
     lines = [
         "## Login flood (`benchmarks/login_flood.py`)",
@@ -192,7 +186,7 @@ def markdown(results: list[dict[str, object]], target_ms: float) -> str:
         ):
             figures = result[key]
             assert isinstance(figures, dict)
-            lines.append(_row(name, figures))
+            lines.append(figures_row(name, figures))
         lines.append("")
     lines.append(
         "Run: `make benchmark-login-flood` (SQLite, then PostgreSQL at "

@@ -399,7 +399,8 @@ def run_once(args: argparse.Namespace, database_url: str | None, label: str) -> 
     return result
 
 
-def _row(name: str, figures: dict[str, float]) -> str:
+def figures_row(name: str, figures: dict[str, float]) -> str:
+    """One table row of percentiles (shared with login_flood.py)."""
     return (
         f"| {name} | {figures['n']} | {figures['p50']:.0f} | {figures['p95']:.0f} | "
         f"{figures['p99']:.0f} | {figures['max']:.0f} |"
@@ -449,7 +450,7 @@ def markdown(results: list[dict[str, object]], target_ms: float, note: str = "")
         ):
             figures = result[figure_key]
             assert isinstance(figures, dict)
-            lines.append(_row(name, figures))
+            lines.append(figures_row(name, figures))
         lines.append("")
     if note:
         lines += [note, ""]
