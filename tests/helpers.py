@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from alembic.config import Config
+
 RIS_RECORD = """TY  - JOUR
 ID  - {id}
 AU  - Cooper, K.
@@ -62,3 +68,16 @@ def topic_ris(topics: dict[int, tuple[str, str]]) -> str:
         f"DO  - 10.1000/test.{n}\nN1  - PMID: {900000 + n}\nER  - \n"
         for n, (title, abstract) in topics.items()
     )
+
+
+def alembic_config(connection: sa.Connection) -> Config:
+    """An Alembic configuration that runs the project's migrations on ``connection`` (the migration
+    tests go down and up again with it)."""
+    from alembic.config import Config
+
+    from synthesist.storage.migrate import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config

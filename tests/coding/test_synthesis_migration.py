@@ -7,15 +7,15 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.services.synthesis_codes import create_code
 from synthesist.services.synthesis_coding import apply_code
 from synthesist.services.synthesis_documents import add_document
 from synthesist.storage import schema
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace
+from tests.helpers import alembic_config
 from tests.synthesis_helpers import FINDINGS
 
 TABLES = {
@@ -30,26 +30,19 @@ TABLES = {
 }
 
 
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
-
-
 def test_the_synthesis_migration_goes_down_and_up_again(workspace: Workspace) -> None:
     engine = workspace.storage.engine
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0008")
+        command.downgrade(alembic_config(connection), "0008")
     assert current_revision(engine) == "0008"
     tables = set(sa.inspect(engine).get_table_names())
     assert not tables & TABLES
     assert {"studies", "appraisal_answers"} <= tables, "only 0009 and later were undone"
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0009")
+        command.upgrade(alembic_config(connection), "0009")
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), schema.metadata) == []

@@ -6,41 +6,34 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.extraction.model import Resolution, ValueSource
 from synthesist.services.extraction import set_value
 from synthesist.storage import schema
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace
+from tests.helpers import alembic_config
 
 TABLES = {"extraction_values", "extraction_consensus", "extraction_flags", "extraction_progress"}
-
-
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
 
 
 def test_the_extraction_migration_goes_down_and_up_again(studies: Workspace) -> None:
     set_value(studies, "Cooper 2008", "country", "Scotland")
     engine = studies.storage.engine
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0006")
+        command.downgrade(alembic_config(connection), "0006")
     assert current_revision(engine) == "0006"
     tables = set(sa.inspect(engine).get_table_names())
     assert not tables & TABLES
     assert {"studies", "study_records", "screening_seeds"} <= tables, "only 0007 and later were undone"
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0007")
+        command.upgrade(alembic_config(connection), "0007")
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     columns = {column["name"] for column in sa.inspect(engine).get_columns("extraction_values")}
     assert columns == {"study_id", "field", "reviewer", "project_id", "value", "source", "entered_at"}
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), schema.metadata) == []

@@ -5,31 +5,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.appraisal.model import AnswerKind, NewAnswer
 from synthesist.storage import schema
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace
-
-
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
+from tests.helpers import alembic_config
 
 
 def test_the_appraisal_migration_goes_down_and_up_again(workspace: Workspace) -> None:
     engine = workspace.storage.engine
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0007")
+        command.downgrade(alembic_config(connection), "0007")
     tables = sa.inspect(engine).get_table_names()
     assert "appraisal_answers" not in tables and "appraisal_categories" not in tables
     assert "extraction_values" in tables, "only 0008 was undone"
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), schema.metadata) == []

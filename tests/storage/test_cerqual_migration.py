@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.storage import schema
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace
+from tests.helpers import alembic_config
 
 TABLES = {
     "cerqual_findings",
@@ -26,22 +26,15 @@ TABLES = {
 }
 
 
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
-
-
 def test_0010_goes_down_and_up_again(workspace: Workspace) -> None:
     engine = workspace.storage.engine
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0009")
+        command.downgrade(alembic_config(connection), "0009")
     assert current_revision(engine) == "0009"
     tables = set(sa.inspect(engine).get_table_names())
     assert not tables & TABLES and "themes" in tables
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     with engine.connect() as connection:

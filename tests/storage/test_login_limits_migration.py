@@ -6,29 +6,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.storage import schema
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace
-
-
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
+from tests.helpers import alembic_config
 
 
 def test_the_login_limits_migration_goes_down_and_up_again(workspace: Workspace) -> None:
     engine = workspace.storage.engine
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0012")
+        command.downgrade(alembic_config(connection), "0012")
     tables = sa.inspect(engine).get_table_names()
     assert "login_failures" in tables and "login_limits" not in tables
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     tables = sa.inspect(engine).get_table_names()
     assert "login_limits" in tables and "login_failures" not in tables

@@ -8,14 +8,14 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.errors import DatabaseError
 from synthesist.storage import schema
 from synthesist.storage.engine import create_database_engine
-from synthesist.storage.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade
+from synthesist.storage.migrate import current_revision, head_revision, upgrade
 from synthesist.workspace import Workspace
+from tests.helpers import alembic_config
 
 
 def test_new_project_is_at_the_latest_revision(workspace: Workspace) -> None:
@@ -36,18 +36,11 @@ def test_the_database_refuses_to_change_the_event_log(workspace: Workspace, stat
         assert [event.type for event in uow.events.list()] == ["project.created"]
 
 
-def _config(connection: sa.Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    return config
-
-
 def test_an_older_sqlite_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "review.db"
     engine = create_database_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0001")
+        command.upgrade(alembic_config(connection), "0001")
         connection.execute(
             schema.projects.insert().values(key="old", title="Old review", created_at=sa.func.now())
         )
@@ -88,16 +81,16 @@ def test_the_seed_studies_migration_goes_down_and_up_again(workspace: Workspace)
     with workspace.unit_of_work() as uow:
         assert uow.screening.seeds() == []
     with engine.begin() as connection:
-        command.downgrade(_config(connection), "0005")
+        command.downgrade(alembic_config(connection), "0005")
     assert current_revision(engine) == "0005"
     assert "screening_seeds" not in sa.inspect(engine).get_table_names()
     assert "screening_decisions" in sa.inspect(engine).get_table_names(), "only 0006 was undone"
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "0006")
+        command.upgrade(alembic_config(connection), "0006")
     columns = {column["name"] for column in sa.inspect(engine).get_columns("screening_seeds")}
     assert columns == {"record_id", "project_id", "added_by", "added_at", "note"}
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), schema.metadata) == []
