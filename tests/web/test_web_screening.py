@@ -181,3 +181,20 @@ def test_the_queues_overview_read_record_by_record_equals_a_full_read(
     same_as_a_full_read()
     assert reads == [None]
     assert len(overview(ws).records) == 14
+
+
+def test_a_third_vote_and_an_undo_after_the_votes_are_compared_are_refused_with_409(served: Served) -> None:
+    key = served.a.project.key
+    url = f"/p/{key}/screen/title-abstract"
+    aoife, lukasz, olwen = (served.client(name) for name in ("aoife", "lukasz", "olwen"))
+    _press(aoife, url, "i", record_id=7)
+    _press(lukasz, url, "e", record_id=7)
+    page = olwen.get(url)
+    form = {"shortcut": "i", "record_id": 7, "csrf_token": csrf_of(page.text), "skip": ""}
+    third = olwen.post(url, data=form)
+    assert third.status_code == 409
+    assert "already has its two votes" in third.text and "aoife and lukasz" in third.text
+    page = lukasz.get(url)
+    undo = lukasz.post(url, data={"shortcut": "u", "csrf_token": csrf_of(page.text), "skip": ""})
+    assert undo.status_code == 409 and "cannot be undone" in undo.text and "seen aoife&#39;s" in undo.text
+    assert overview(served.a).records[7].at(Stage.TITLE_ABSTRACT) is StageStatus.CONFLICT

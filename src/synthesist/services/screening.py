@@ -37,6 +37,7 @@ from synthesist.screening.status import (
     stage_status,
     verification_sample,
 )
+from synthesist.screening.vote_rules import consensus_refusal, undo_refusal, vote_refusal
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -239,6 +240,7 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
     _check_reviewer(workspace, stage, reviewer)
     reason = _check_reason(workspace, stage, new.vote, new.reason)
     uow.records.get(record_id)
+    uow.screening.lock_record(record_id)  # voters on one record are answered in turn
     before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
     allowed = ACTIONS[_ACTION[stage]]
     if before.state not in allowed:
@@ -247,11 +249,14 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
             hint="Decisions at full text need the record included at title/abstract; duplicates are "
             "not screened (`synthesist dedup show --record ID`).",
         )
+    existing = uow.screening.for_records([record_id])
+    mode = rules[stage].mode
+    _refuse(vote_refusal(mode, existing, reviewer, record_id, stage))
     kind = DecisionKind.SCREEN
-    if rules[stage].mode == "single-verified":
+    if mode == "single-verified":
         others = {
             d.reviewer
-            for d in uow.screening.for_records([record_id])
+            for d in existing
             if d.active and d.stage is stage and d.kind is DecisionKind.SCREEN and d.reviewer != reviewer
         }
         if others:
@@ -282,6 +287,12 @@ def _store(
     )
     after = _overview(uow, workspace.project.key, rules, only=[new.record_id]).records[new.record_id]
     return DecisionResult(decision_id, new.kind, after.at(new.stage), after.state)
+
+
+def _refuse(refusal: tuple[str, str] | None) -> None:
+    if refusal is not None:
+        message, hint = refusal
+        raise InvalidTransition(message, hint=hint)
 
 
 def _check_reviewer(workspace: Workspace, stage: Stage, reviewer: str) -> None:
@@ -336,7 +347,9 @@ def undo_decision(
     workspace: Workspace, *, reviewer: str, stage: Stage, decision_id: int | None = None
 ) -> ScreeningDecision:
     """Undo the reviewer's latest decision at ``stage`` (or the one named). The decision stays in the
-    history, marked undone; the record goes back to where it was before it."""
+    history, marked undone; the record goes back to where it was before it. Refused once the
+    record's votes have been compared (:func:`~synthesist.screening.vote_rules.undo_refusal`)."""
+    mode = stage_rules(workspace)[stage].mode
     with workspace.unit_of_work() as uow:
         decision: ScreeningDecision | None
         if decision_id:
@@ -345,8 +358,13 @@ def undo_decision(
             decision = uow.screening.latest_by(reviewer, stage)
         if decision is None:
             raise NotFound(f"{reviewer} has no decision at {stage.label} to undo")
+        uow.screening.lock_record(decision.record_id)  # in turn with a colleague's vote on it
+        decision = uow.screening.get(decision.id)  # as it is now that the record is ours
         if not decision.active:
             raise UserError(f"decision {decision.id} was already undone by {decision.undone_by}")
+        if decision.stage is not stage:
+            mode = stage_rules(workspace)[decision.stage].mode
+        _refuse(undo_refusal(mode, uow.screening.for_records([decision.record_id]), decision))
         uow.screening.undo(decision.id, by=reviewer)
         uow.events.append(
             ScreeningDecisionUndone(
@@ -384,7 +402,8 @@ def resolve_conflict(
     reason: str | None = None,
     note: str | None = None,
 ) -> DecisionResult:
-    """Settle a conflict with the team's consensus decision (who took part is recorded)."""
+    """Settle a record with the team's consensus decision (who took part is recorded): a conflict,
+    or a record whose votes are all in and whose outcome the team overturns. Once per stage."""
     rules = stage_rules(workspace)
     people = tuple(dict.fromkeys(name.strip() for name in participants if name.strip()))
     if len(people) < 2:
@@ -392,12 +411,10 @@ def resolve_conflict(
     reason = _check_reason(workspace, stage, vote, reason)
     with workspace.unit_of_work() as uow:
         uow.records.get(record_id)
+        uow.screening.lock_record(record_id)  # two owners settling one record: the second is refused
         before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
-        if before.at(stage) is not StageStatus.CONFLICT:
-            raise InvalidTransition(
-                f"record {record_id} is not in conflict at {stage.label} (it is {before.at(stage).value})",
-                hint="`synthesist screen conflicts` lists the records to resolve.",
-            )
+        existing = uow.screening.for_records([record_id])
+        _refuse(consensus_refusal(rules[stage].mode, existing, before.at(stage), record_id, stage))
         new = NewDecision(
             record_id, stage, " & ".join(people), vote, DecisionKind.CONSENSUS, reason, note, (), people
         )

@@ -273,6 +273,18 @@ screening_decisions = sa.Table(
     sa.CheckConstraint("kind IN ('screen', 'verify', 'consensus')", name="kind"),
     sa.CheckConstraint("stage IN ('title-abstract', 'full-text')", name="stage"),
 )
+# A record is settled by consensus once per stage: the guard behind the record lock that the
+# screening service takes (two owners resolving one conflict at once cannot both succeed).
+_ACTIVE_CONSENSUS = sa.text("kind = 'consensus' AND undone_at IS NULL")
+sa.Index(
+    "uq_screening_decisions_consensus",
+    screening_decisions.c.project_id,
+    screening_decisions.c.record_id,
+    screening_decisions.c.stage,
+    unique=True,
+    sqlite_where=_ACTIVE_CONSENSUS,
+    postgresql_where=_ACTIVE_CONSENSUS,
+)
 
 # Seed studies: records known to be relevant before screening, for the ranking only. Keyed by the
 # record, so a record is a seed at most once; removing one deletes its row (the event log keeps it).

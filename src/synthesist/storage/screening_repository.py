@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from synthesist.errors import NotFound
+from synthesist.errors import InvalidTransition, NotFound
 from synthesist.screening.model import DecisionKind, NewDecision, ScreeningDecision, SeedStudy, Stage, Vote
 from synthesist.storage import schema
 from synthesist.storage.clock import as_utc as _aware
@@ -22,6 +22,18 @@ class SqlScreeningRepository:
     def __init__(self, connection: sa.Connection, project_id: int) -> None:
         self._conn = connection
         self._project_id = project_id
+
+    def lock_record(self, record_id: int) -> None:
+        """Hold the record's row until the transaction ends, so decisions on one record are taken in
+        turn: each voter reads the votes before theirs and is answered truthfully. SQLite needs no
+        row lock (a write transaction there is ``BEGIN IMMEDIATE``: one writer at a time) and
+        SQLAlchemy leaves ``FOR UPDATE`` out for it; PostgreSQL blocks the second voter here."""
+        table = schema.records
+        self._conn.execute(
+            sa.select(table.c.id)
+            .where(table.c.id == record_id, table.c.project_id == self._project_id)
+            .with_for_update()
+        )
 
     def add(self, decision: NewDecision) -> int:
         query = (
@@ -41,7 +53,16 @@ class SqlScreeningRepository:
             )
             .returning(schema.screening_decisions.c.id)
         )
-        return int(self._conn.execute(query).scalar_one())
+        try:
+            return int(self._conn.execute(query).scalar_one())
+        except sa.exc.IntegrityError:
+            if decision.kind is not DecisionKind.CONSENSUS:
+                raise
+            # the table's one unique index caught a second consensus that got past the record lock
+            raise InvalidTransition(
+                f"record {decision.record_id} is already settled by consensus at {decision.stage.label}",
+                hint=f"`synthesist screen decisions {decision.record_id}` shows the team's decision.",
+            ) from None
 
     def undo(self, decision_id: int, *, by: str) -> None:
         table = schema.screening_decisions
