@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
-__all__ = ["overlapping_zip", "shared_stream_pdf", "word_bomb", "workbook_bomb"]
+__all__ = ["form_bomb_pdf", "overlapping_zip", "shared_stream_pdf", "word_bomb", "workbook_bomb"]
 
 # A long run of one letter: deflate stores it at about 1/1,000 of its size.
 _FILLER = "A" * 30_000
@@ -85,6 +86,31 @@ def shared_stream_pdf(path: Path, pages: int, operations: int = 20) -> Path:
         b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
     )
     objects += [page] * pages
+    return _write_pdf(path, objects)
+
+
+def form_bomb_pdf(path: Path, draws: int, operations: int = 100) -> Path:
+    """A one-page PDF whose content draws one form object ``draws`` times, the form showing
+    ``operations`` strings: both streams compressed, so a file of a few KB holds a page whose text
+    is ``draws * operations`` strings long. Only killing the reader stops it inside the page."""
+    form = b"BT /F1 12 Tf 10 10 Td " + b"(hello world) Tj " * operations + b"ET"
+    content = b"/Fm0 Do\n" * draws
+    packed_form, packed_content = zlib.compress(form, 9), zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R "
+        b"/Resources << /XObject << /Fm0 5 0 R >> /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+        % (len(packed_content), packed_content),
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << /Font << /F1 6 0 R >> >> "
+        b"/Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(packed_form), packed_form),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return _write_pdf(path, objects)
+
+
+def _write_pdf(path: Path, objects: list[bytes]) -> Path:
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -29,7 +29,7 @@ from typing import IO
 
 from synthesist.errors import ImportFileError
 
-__all__ = ["FileLimits", "TimeBudget", "check_archive", "check_pdf_pages", "check_zip"]
+__all__ = ["FileLimits", "TimeBudget", "check_archive", "check_pdf_pages", "check_zip", "limit_refusal"]
 
 _MEGABYTE = 1_000_000
 # Small parts (styles, relationships, an empty sheet's XML) can compress 200-fold; they cannot
@@ -44,12 +44,13 @@ class FileLimits:
 
     pdf_pages: int = 2_000
     pdf_text_seconds: float = 120.0
+    pdf_memory_mb: int = 2_048
     unpacked_mb: int = 500
     compression_ratio: int = 100
     zip_entries: int = 10_000
 
 
-def _refusal(file: str, what: str, key: str, value: float) -> ImportFileError:
+def limit_refusal(file: str, what: str, key: str, value: float) -> ImportFileError:
     return ImportFileError(
         f"{file}: {what}; the limit is limits.{key} = {_toml(value)}",
         hint=(
@@ -68,7 +69,9 @@ def check_archive(archive: zipfile.ZipFile, file: str, limits: FileLimits) -> No
     unpack past ``limits``. ``file`` names it in the message."""
     entries = archive.infolist()
     if len(entries) > limits.zip_entries:
-        raise _refusal(file, f"the archive holds {len(entries):,} files", "zip_entries", limits.zip_entries)
+        raise limit_refusal(
+            file, f"the archive holds {len(entries):,} files", "zip_entries", limits.zip_entries
+        )
     total = 0
     for entry in entries:
         if entry.compress_type not in _SAFE_METHODS:
@@ -80,7 +83,7 @@ def check_archive(archive: zipfile.ZipFile, file: str, limits: FileLimits) -> No
         total += entry.file_size
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > _RATIO_FLOOR and ratio > limits.compression_ratio:
-            raise _refusal(
+            raise limit_refusal(
                 file,
                 f"{entry.filename} would unpack {ratio:,.0f} times its stored size "
                 f"({entry.compress_size:,} bytes to {entry.file_size:,})",
@@ -88,7 +91,7 @@ def check_archive(archive: zipfile.ZipFile, file: str, limits: FileLimits) -> No
                 limits.compression_ratio,
             )
     if total > limits.unpacked_mb * _MEGABYTE:
-        raise _refusal(
+        raise limit_refusal(
             file,
             f"would unpack to {total / _MEGABYTE:,.0f} MB",
             "unpacked_mb",
@@ -109,12 +112,13 @@ def check_zip(path: str | PathLike[str] | IO[bytes], file: str, limits: FileLimi
 def check_pdf_pages(count: int, file: str, limits: FileLimits) -> None:
     """Refuse a PDF of more than ``limits.pdf_pages`` pages before any text is extracted."""
     if count > limits.pdf_pages:
-        raise _refusal(file, f"the PDF has {count:,} pages", "pdf_pages", limits.pdf_pages)
+        raise limit_refusal(file, f"the PDF has {count:,} pages", "pdf_pages", limits.pdf_pages)
 
 
 class TimeBudget:
-    """The time text extraction may take; :meth:`check` between pages stops it once spent (a page
-    already started is finished: pypdf cannot be interrupted midway without a thread or a signal)."""
+    """The time text extraction may take; :meth:`check` between pages stops it once spent, saying
+    after how many pages. (Inside one page only killing the process stops pypdf:
+    :mod:`synthesist.fulltext.pdf_process` does that.)"""
 
     def __init__(self, file: str, limits: FileLimits) -> None:
         self._file = file
@@ -123,7 +127,7 @@ class TimeBudget:
 
     def check(self, pages_done: int) -> None:
         if time.monotonic() > self._deadline:
-            raise _refusal(
+            raise limit_refusal(
                 self._file,
                 f"reading its text took longer than {self._seconds:g} s (stopped after {pages_done:,} pages)",
                 "pdf_text_seconds",

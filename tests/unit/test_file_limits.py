@@ -4,6 +4,7 @@ PDFs by page count and by a time budget; the [limits] table of review.toml sets 
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from synthesist.file_limits import FileLimits, check_zip
 from synthesist.fulltext.pdf_text import extract_text
 from synthesist.review.protocol import Protocol
 from synthesist.synthesis.refi_qda_read import read_qdpx
-from tests.expanding_files import overlapping_zip, shared_stream_pdf, word_bomb, workbook_bomb
+from tests.expanding_files import form_bomb_pdf, overlapping_zip, shared_stream_pdf, word_bomb, workbook_bomb
 
 _PROTOCOL = 'project_id = "p"\n[review]\ntitle = "T"\n'
 
@@ -86,6 +87,28 @@ def test_pdf_extraction_stops_cleanly_when_its_time_is_spent(tmp_path: Path) -> 
     )
     assert stopped is not None and int(stopped.group(1)) < 300
     assert "limits.pdf_text_seconds = 0.2" in refused.value.message
+
+
+def test_one_endless_page_is_stopped_inside_the_page_when_its_time_is_spent(tmp_path: Path) -> None:
+    # one page drawing a form a million times (about two hours of pypdf on the test machine, from a
+    # file of a few KB): the time budget between pages never gets a say, the child process is killed
+    pdf = form_bomb_pdf(tmp_path / "endless.pdf", draws=1_000_000)
+    assert pdf.stat().st_size < 20_000
+    started = time.monotonic()
+    with pytest.raises(ImportFileError) as refused:
+        extract_text(pdf, FileLimits(pdf_text_seconds=0.5))
+    assert time.monotonic() - started < 15
+    assert refused.value.message == (
+        "endless.pdf: reading its text took longer than 0.5 s (stopped inside one page); "
+        "the limit is limits.pdf_text_seconds = 0.5"
+    )
+
+
+def test_a_page_that_would_exhaust_memory_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    # one form of 1.5 million strings: 60 KB packed, about 1.5 GB once pypdf has parsed it
+    pdf = form_bomb_pdf(tmp_path / "greedy.pdf", draws=1, operations=1_500_000)
+    with pytest.raises(ImportFileError, match=r"greedy.pdf: reading its text needs more than 200 MB"):
+        extract_text(pdf, FileLimits(pdf_memory_mb=200, pdf_text_seconds=60))
 
 
 def test_a_qdpx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ from pathlib import Path
 from synthesist.errors import ImportFileError, UserError
 from synthesist.file_limits import FileLimits, TimeBudget, check_archive, check_pdf_pages
 from synthesist.fulltext.model import MEDIA_TYPES, Page, TextStatus, text_status
+from synthesist.fulltext.pdf_process import read_pdf_pages
 from synthesist.importing.source import detect_encoding
 
-__all__ = ["ExtractedText", "extract_text", "normalise_text", "sniff_kind"]
+__all__ = ["ExtractedText", "extract_text", "normalise_text", "pdf_pages_here", "sniff_kind"]
 
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -103,7 +104,7 @@ def extract_text(path: Path, limits: FileLimits | None = None) -> ExtractedText:
     limits = limits or FileLimits()
     kind = sniff_kind(path, limits)
     if kind == "pdf":
-        pages = _pdf_pages(path, limits)
+        pages = read_pdf_pages(path, limits)  # in a child process that can be stopped
     elif kind == "docx":
         pages = [_docx_text(path)]
     else:
@@ -124,7 +125,9 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _pdf_pages(path: Path, limits: FileLimits) -> list[str]:
+def pdf_pages_here(path: Path, limits: FileLimits) -> list[str]:
+    """The text of each page, read in this process (the child of :func:`read_pdf_pages`): stops
+    between pages once the time budget is spent."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -145,7 +148,7 @@ def _pdf_pages(path: Path, limits: FileLimits) -> list[str]:
             for page in reader.pages:
                 budget.check(len(texts))
                 texts.append(page.extract_text() or "")
-    except UserError:
+    except (UserError, MemoryError):  # a MemoryError is the memory limit's (pdf_process.py)
         raise
     except (DependencyError, FileNotDecryptedError) as exc:
         raise encrypted from exc

@@ -359,6 +359,7 @@ class LimitsSection(_Section):
 
     pdf_pages: StrictInt = Field(default=_DEFAULT_LIMITS.pdf_pages, gt=0)
     pdf_text_seconds: StrictInt | StrictFloat = Field(default=_DEFAULT_LIMITS.pdf_text_seconds, gt=0)
+    pdf_memory_mb: StrictInt = Field(default=_DEFAULT_LIMITS.pdf_memory_mb, ge=256)
     unpacked_mb: StrictInt = Field(default=_DEFAULT_LIMITS.unpacked_mb, gt=0)
     compression_ratio: StrictInt = Field(default=_DEFAULT_LIMITS.compression_ratio, gt=0)
     zip_entries: StrictInt = Field(default=_DEFAULT_LIMITS.zip_entries, gt=0)
@@ -367,6 +368,7 @@ class LimitsSection(_Section):
         return FileLimits(
             pdf_pages=self.pdf_pages,
             pdf_text_seconds=float(self.pdf_text_seconds),
+            pdf_memory_mb=self.pdf_memory_mb,
             unpacked_mb=self.unpacked_mb,
             compression_ratio=self.compression_ratio,
             zip_entries=self.zip_entries,

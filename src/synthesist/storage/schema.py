@@ -275,15 +275,12 @@ screening_decisions = sa.Table(
 )
 # A record is settled by consensus once per stage: the guard behind the record lock that the
 # screening service takes (two owners resolving one conflict at once cannot both succeed).
-_ACTIVE_CONSENSUS = sa.text("kind = 'consensus' AND undone_at IS NULL")
-sa.Index(
+_partial_unique_index(
     "uq_screening_decisions_consensus",
     screening_decisions.c.project_id,
     screening_decisions.c.record_id,
     screening_decisions.c.stage,
-    unique=True,
-    sqlite_where=_ACTIVE_CONSENSUS,
-    postgresql_where=_ACTIVE_CONSENSUS,
+    where=sa.and_(screening_decisions.c.kind == "consensus", screening_decisions.c.undone_at.is_(None)),
 )
 
 # Seed studies: records known to be relevant before screening, for the ranking only. Keyed by the
