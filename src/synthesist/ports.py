@@ -257,6 +257,7 @@ class AppraisalRepository(Protocol):
     """Appraisal answers, kept as given (the latest of each reviewer counts), and the category
     chosen per study for a checklist with alternatives (at most one per study and checklist)."""
 
+    def lock_study(self, study_id: int) -> None: ...
     def add_answers(self, answers: Sequence[NewAnswer]) -> builtins.list[int]: ...
     def answers(
         self, checklist: str, study_ids: Iterable[int] | None = None

@@ -189,6 +189,40 @@ def test_dual_appraisal_is_blind_everywhere_until_both_are_complete(open_project
     assert appraisal_overview(ws).studies[0].rating.rating == "Medium"  # type: ignore[union-attr]
 
 
+def test_dual_answers_are_fixed_once_compared_and_simultaneous_appraisers_take_turns(
+    open_project: Opener,
+) -> None:
+    import threading
+    from contextlib import closing
+
+    ws = open_project('[appraisal]\ntool = "casp-qualitative"\nmode = "dual"\n')
+    answer_all(ws, "Cooper 2001", MEDIUM, "alice")
+    answer_all(ws, "Cooper 2001", HIGH, "bob")  # compared now: question 3 and 6 differ
+    before = appraisal_conflicts(ws)
+    with pytest.raises(InvalidTransition, match=r"you have seen alice's answers.*question 6"):
+        answer_question(ws, "Cooper 2001", "6", "no", reviewer="bob")
+    assert appraisal_conflicts(ws) == before, "the conflict stays until a consensus"
+
+    # three appraisers start a study at the same moment: two are taken, the third is refused
+    barrier, outcomes = threading.Barrier(3), {}
+
+    def first_answer(name: str) -> None:
+        with closing(open_workspace(find_project(ws.project.root), actor="tester")) as own:
+            barrier.wait()
+            try:
+                answer_question(own, "Cooper 2002", "1", "yes", reviewer=name)
+                outcomes[name] = "taken"
+            except InvalidTransition:
+                outcomes[name] = "refused"
+
+    threads = [threading.Thread(target=first_answer, args=(name,)) for name in ("alice", "bob", "carol")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["refused", "taken", "taken"]
+
+
 def _as(ws: Workspace, actor: str) -> Workspace:
     return Workspace(ws.project, ws.storage, actor)
 

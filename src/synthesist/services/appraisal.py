@@ -153,6 +153,7 @@ def answer_in(
     if page is not None and page < 1:
         raise UserError(f"study {label!r}, question {question.id}: page {page} is not a page number")
     study_id = stored_study_id(uow, workspace, view)
+    uow.appraisal.lock_study(study_id)  # appraisers of one study are answered in turn
     category = _category_of(uow, setup, study_id)
     _check_in_study(setup, label, question, category)
     before = _derive(uow, setup, study_id, category)
@@ -166,6 +167,14 @@ def answer_in(
                 "--with NAME --with NAME",
             )
         kind = _kind(setup, before, reviewer, question.id, label)
+        if setup.mode is AppraisalMode.DUAL and not before.blind and reviewer in before.reviewers:
+            other = next(name for name in before.reviewers if name != reviewer)
+            raise InvalidTransition(
+                f"study {label!r}: both appraisals are complete and you have seen {other}'s answers, "
+                f"so your answer to question {question.id} can no longer change",
+                hint="A disagreement is settled by consensus: synthesist appraise resolve STUDY QUESTION "
+                "ANSWER --with NAME --with NAME (on the web: Appraisal conflicts).",
+            )
     new = NewAnswer(
         study_id=study_id,
         checklist=checklist.id,
@@ -301,6 +310,7 @@ def resolve_question(
     found = _named(view.study.label, question, partial(checklist.question, question))
     with workspace.unit_of_work() as uow:
         study_id = stored_study_id(uow, workspace, view)
+        uow.appraisal.lock_study(study_id)
         before = _derive(uow, setup, study_id, _category_of(uow, setup, study_id))
         state = before.questions.get(found.id)
         settled = state is not None and state.final is not None and state.final.kind is AnswerKind.CONSENSUS
@@ -356,6 +366,7 @@ def verify_study(
     results: list[AnswerResult] = []
     with workspace.unit_of_work() as uow:
         study_id = stored_study_id(uow, workspace, view)
+        uow.appraisal.lock_study(study_id)
         before = _derive(uow, setup, study_id, _category_of(uow, setup, study_id))
         name = _check_reviewer(setup, reviewer)
         if before.reviewers and before.reviewers[0] == name:

@@ -73,6 +73,7 @@ def stored_study_id(uow: UnitOfWork, workspace: Workspace, view: StudyView) -> i
     if view.study.id is not None:
         return view.study.id
     record_id = view.study.record_ids[0]
+    uow.screening.lock_record(record_id)  # two first answers at once create one study, not two
     membership = uow.fulltext.study_membership()
     if record_id in membership:  # grouped since the views were read
         return membership[record_id]

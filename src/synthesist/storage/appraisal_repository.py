@@ -24,6 +24,16 @@ class SqlAppraisalRepository:
         self._conn = connection
         self._project_id = project_id
 
+    def lock_study(self, study_id: int) -> None:
+        """Hold the study's row until the transaction ends, so that appraisers of one study are taken
+        in turn (PostgreSQL; on SQLite one write transaction runs at a time already)."""
+        table = schema.studies
+        self._conn.execute(
+            sa.select(table.c.id)
+            .where(table.c.id == study_id, table.c.project_id == self._project_id)
+            .with_for_update()
+        )
+
     def add_answers(self, answers: Sequence[NewAnswer]) -> builtins.list[int]:
         """Store answers; returns their ids in the order given."""
         table = schema.appraisal_answers
