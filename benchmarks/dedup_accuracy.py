@@ -36,11 +36,11 @@ from synthesist.dedup.features import fingerprint
 from synthesist.dedup.matching import compare
 from synthesist.dedup.model import PairStatus
 from synthesist.review.project import find_project
-from synthesist.services.dedup import run_dedup
-from synthesist.services.dedup_review import list_groups, list_pairs
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.dedup.review import list_groups, list_pairs
+from synthesist.services.dedup.runs import run_dedup
 from synthesist.services.projects import init_project
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records
 from synthesist.workspace import open_workspace
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -35,9 +35,9 @@ try:
 except ModuleNotFoundError:  # run as a script: benchmarks/ itself is on sys.path, not its parent
     from docs_section import measured_on, write_section  # type: ignore[import-not-found,no-redef]
 from synthesist.records.model import Record
-from synthesist.services.imports import ImportRequest, import_files
 from synthesist.services.projects import init_project
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records
 
 COLREV = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "imports" / "colrev"
 

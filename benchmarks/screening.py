@@ -54,7 +54,7 @@ from synthesist.screening.prioritise import (
     screening_metrics,
     simulate,
 )
-from synthesist.services.simulation import stop_points
+from synthesist.services.screening.simulation import stop_points
 
 sys.path.insert(0, str(Path(__file__).parent))
 from docs_section import measured_on, write_section

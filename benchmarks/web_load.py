@@ -60,10 +60,10 @@ import tomlkit
 from synthesist.review.accounts import Role
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.accounts.users import add_member, add_user
 from synthesist.services.projects import init_project
-from synthesist.services.screening import overview
-from synthesist.services.users import add_member, add_user
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import overview
 from synthesist.workspace import open_workspace
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -16,7 +16,7 @@ import pytest
 from argon2 import PasswordHasher
 from typer.testing import CliRunner
 
-import synthesist.services.users as users_service
+import synthesist.services.accounts.users as users_service
 from synthesist.review.project import DATABASE_ENV
 from synthesist.workspace import ACTOR_ENV, Workspace, open_workspace
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from synthesist.services.imports import ImportRequest, ImportResult, import_files
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, ImportResult, import_files
+from synthesist.services.records.reading import list_records
 from synthesist.workspace import Workspace
 
 Tags = Sequence[tuple[str, str]]

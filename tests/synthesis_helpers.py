@@ -3,7 +3,7 @@
 ``include_studies(workspace, folder, [("Cooper", 2008), ("Matthias", 2010)])`` imports one record per
 study, includes each at title/abstract and full text, and returns the studies' labels ("Cooper 2008"),
 which ``add_document(workspace, "Cooper 2008", text=...)`` accepts; ``reports=[path, None]``
-attaches full texts on the way (``synthesist.services.fulltext.list_reports`` gives their ids).
+attaches full texts on the way (``synthesist.services.fulltext.reports.list_reports`` gives their ids).
 Works on SQLite and PostgreSQL (record ids are read back, not assumed).
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.fulltext import attach_report
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import decide
+from synthesist.services.fulltext.reports import attach_report
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide
 from synthesist.workspace import Workspace
 
 __all__ = ["FINDINGS", "include_studies"]

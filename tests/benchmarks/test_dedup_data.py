@@ -11,8 +11,8 @@ import pytest
 from benchmarks.dedup_data import GeneratedSet, generate, read_truth, vocabulary
 from benchmarks.dedup_speed import evaluate
 
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records
 from synthesist.workspace import Workspace
 
 RECORDS = 2_000

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from synthesist.cli.main import app
 from synthesist.review.project import find_project
-from synthesist.services.records import read_log
+from synthesist.services.records.reading import read_log
 from synthesist.workspace import open_workspace
 
 

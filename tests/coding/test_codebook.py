@@ -10,9 +10,9 @@ import pytest
 
 from synthesist.errors import ProtocolError
 from synthesist.review.protocol import CodebookSection
-from synthesist.services.codebook import load_codebook
-from synthesist.services.synthesis_codes import create_code, define_code
-from synthesist.services.synthesis_snapshot import coding_snapshot
+from synthesist.services.synthesis.codebook import load_codebook
+from synthesist.services.synthesis.codes import create_code, define_code
+from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import ThemeLevel
 from synthesist.synthesis.themes import theme_order
 from synthesist.workspace import Workspace

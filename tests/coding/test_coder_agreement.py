@@ -6,16 +6,16 @@ from __future__ import annotations
 import pytest
 
 from synthesist.errors import UserError
-from synthesist.services.synthesis_agreement import (
+from synthesist.services.synthesis.agreement import (
     agree_document,
     coder_agreement,
     list_disagreements,
     resolve_disagreement,
 )
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_coding import apply_code
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_snapshot import coding_snapshot
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.coding import apply_code
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import CodingOrigin, Document
 from synthesist.workspace import Workspace
 from tests.synthesis_helpers import FINDINGS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from synthesist.errors import InvalidTransition, NotFound, UserError
-from synthesist.services.synthesis_codes import (
+from synthesist.services.synthesis.codes import (
     code_detail,
     create_code,
     define_code,
@@ -15,10 +15,10 @@ from synthesist.services.synthesis_codes import (
     split_code,
     write_code_memo,
 )
-from synthesist.services.synthesis_coding import apply_code, remove_coding
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_snapshot import coding_snapshot
-from synthesist.services.synthesis_themes import assign_code_to_theme, change_theme, create_theme
+from synthesist.services.synthesis.coding import apply_code, remove_coding
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.snapshot import coding_snapshot
+from synthesist.services.synthesis.themes import assign_code_to_theme, change_theme, create_theme
 from synthesist.synthesis.entries import HistoryAction
 from synthesist.synthesis.model import CodingOrigin, Document, SpanKind, ThemeLevel
 from synthesist.synthesis.segments import segments

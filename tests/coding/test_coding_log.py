@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 from synthesist.cli.main import app
 from synthesist.errors import NotFound
-from synthesist.services.coding_log import HIDDEN
-from synthesist.services.records import read_log
-from synthesist.services.synthesis_codes import create_code, merge_codes
-from synthesist.services.synthesis_coding import apply_code, remove_coding
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_suggest import accept_suggestion, reject_suggestion
+from synthesist.services.records.reading import read_log
+from synthesist.services.synthesis.codes import create_code, merge_codes
+from synthesist.services.synthesis.coding import apply_code, remove_coding
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.log_visibility import HIDDEN
+from synthesist.services.synthesis.suggest import accept_suggestion, reject_suggestion
 from synthesist.synthesis.model import Coding, Document
 from synthesist.workspace import Workspace
 from tests.coding.conftest import act_as
@@ -80,7 +80,7 @@ def test_a_colleagues_coding_is_hidden_in_the_log_and_ones_own_is_not(
 def test_an_accepted_suggestion_is_a_coding_of_the_one_who_accepted_it(
     studies: Workspace, doc: Document
 ) -> None:
-    from synthesist.services.synthesis_suggest import suggest
+    from synthesist.services.synthesis.suggest import suggest
 
     create_code(studies, "waiting", key_terms="waiting times, appointments")
     offered = suggest(studies, doc.id).suggestions

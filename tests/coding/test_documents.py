@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 from synthesist.errors import NotFound, UserError
-from synthesist.services.fulltext import list_reports
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_coding import apply_code
-from synthesist.services.synthesis_documents import (
+from synthesist.services.fulltext.reports import list_reports
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.coding import apply_code
+from synthesist.services.synthesis.documents import (
     add_document,
     anchor_problems,
     place_coding,
     replace_document,
 )
-from synthesist.services.synthesis_snapshot import coding_snapshot
+from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import AnchorStatus, DocumentSource
 from synthesist.synthesis.spans import SpanRequest
 from synthesist.workspace import Workspace

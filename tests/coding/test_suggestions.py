@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from synthesist.errors import InvalidTransition, UserError
-from synthesist.services.synthesis_agreement import assistant_agreement
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_coding import apply_code, remove_coding
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_snapshot import coding_snapshot
-from synthesist.services.synthesis_suggest import accept_suggestion, reject_suggestion, suggest
-from synthesist.services.synthesis_themes import create_theme
+from synthesist.services.synthesis.agreement import assistant_agreement
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.coding import apply_code, remove_coding
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.snapshot import coding_snapshot
+from synthesist.services.synthesis.suggest import accept_suggestion, reject_suggestion, suggest
+from synthesist.services.synthesis.themes import create_theme
 from synthesist.synthesis.model import ASSISTANT, CodingOrigin, Document, SpanKind
 from synthesist.synthesis.suggest import matching_terms, stem
 from synthesist.workspace import Workspace

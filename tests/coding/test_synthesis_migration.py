@@ -9,9 +9,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_coding import apply_code
-from synthesist.services.synthesis_documents import add_document
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.coding import apply_code
+from synthesist.services.synthesis.documents import add_document
 from synthesist.storage import schema
 from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace

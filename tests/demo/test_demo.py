@@ -15,13 +15,13 @@ from synthesist.cli.main import app
 from synthesist.demo import illustrative_notes, load_data
 from synthesist.errors import UserError
 from synthesist.review.project import DATABASE_ENV, find_project
-from synthesist.services.appraisal_views import appraisal_overview
-from synthesist.services.cerqual import finding_views
-from synthesist.services.concept_model import model_view
-from synthesist.services.demo import MARKER, DemoResult, build_demo
-from synthesist.services.fulltext import list_studies
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.synthesis_outputs import study_ratings, synthesis_matrix
+from synthesist.services.appraisal.views import appraisal_overview
+from synthesist.services.cerqual.concept_model import model_view
+from synthesist.services.cerqual.findings import finding_views
+from synthesist.services.demo.build import MARKER, DemoResult, build_demo
+from synthesist.services.fulltext.reports import list_studies
+from synthesist.services.reporting.prisma import prisma_counts
+from synthesist.services.synthesis.outputs import study_ratings, synthesis_matrix
 from synthesist.workspace import Workspace, open_workspace
 from tests.conftest import _postgres_database
 

@@ -24,7 +24,7 @@ from synthesist.records.model import Record
 from synthesist.reporting.appraisal_table import render_table
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
 from synthesist.reporting.prisma_csv import parse_prisma_csv, prisma_csv_text
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.records.imports import ImportRequest, import_files
 from synthesist.synthesis.matrix import MatrixStudy, ThemeMatrix, write_matrix
 from synthesist.synthesis.model import ThemeLevel
 from synthesist.workspace import Workspace

@@ -11,9 +11,9 @@ import pytest
 
 from synthesist.review.extraction_settings import ExtractionSection
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.fulltext import group_study
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import decide
+from synthesist.services.fulltext.reports import group_study
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide
 from synthesist.workspace import Workspace
 
 RIS = "TY  - JOUR\nAU  - {family}, {given}\nAU  - Smith, B. H.\nTI  - {title}\nPY  - {year}\nER  - \n"

@@ -20,12 +20,12 @@ from docx.oxml.ns import qn
 
 from synthesist.errors import UnknownPlugin
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
-from synthesist.services.extraction import complete_study, set_value
-from synthesist.services.extraction_table import (
+from synthesist.services.extraction.table import (
     characteristics_table,
     table_format_for,
     write_characteristics_table,
 )
+from synthesist.services.extraction.values import complete_study, set_value
 from synthesist.workspace import Workspace
 
 GOLDEN = Path(__file__).parent / "golden"

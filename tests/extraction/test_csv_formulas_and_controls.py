@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.services.extraction import included_extractions, set_value
-from synthesist.services.extraction_import import import_values
-from synthesist.services.extraction_table import export_included_studies
+from synthesist.services.extraction.csv_import import import_values
+from synthesist.services.extraction.table import export_included_studies
+from synthesist.services.extraction.values import included_extractions, set_value
 from synthesist.workspace import Workspace
 
 FORM = [{"name": "country"}, {"name": "findings", "type": "long_text"}]

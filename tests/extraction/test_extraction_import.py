@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from synthesist.errors import ImportFileError
 from synthesist.extraction.values import ValueProblem, parse_value
 from synthesist.review.extraction_settings import ExtractionField
-from synthesist.services.extraction import complete_study, included_extractions, set_value
-from synthesist.services.extraction_import import import_values
-from synthesist.services.extraction_table import export_included_studies
-from synthesist.services.records import read_log
+from synthesist.services.extraction.csv_import import import_values
+from synthesist.services.extraction.table import export_included_studies
+from synthesist.services.extraction.values import complete_study, included_extractions, set_value
+from synthesist.services.records.reading import read_log
 from synthesist.workspace import Workspace
 from tests.extraction.conftest import act_as
 

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.extraction.model import Resolution, ValueSource
-from synthesist.services.extraction import set_value
+from synthesist.services.extraction.values import set_value
 from synthesist.storage import schema
 from synthesist.storage.migrate import current_revision, head_revision
 from synthesist.workspace import Workspace

@@ -8,7 +8,8 @@ import pytest
 
 from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.extraction.status import ExtractionStatus
-from synthesist.services.extraction import (
+from synthesist.services.extraction.review import flag_field, list_discrepancies, resolve, verify_study
+from synthesist.services.extraction.values import (
     complete_study,
     extraction_status,
     included_extractions,
@@ -17,9 +18,8 @@ from synthesist.services.extraction import (
     studies_to_extract,
     study_form,
 )
-from synthesist.services.extraction_review import flag_field, list_discrepancies, resolve, verify_study
-from synthesist.services.fulltext import list_studies, ungroup_records
-from synthesist.services.records import read_log
+from synthesist.services.fulltext.reports import list_studies, ungroup_records
+from synthesist.services.records.reading import read_log
 from synthesist.workspace import Workspace
 from tests.extraction.conftest import act_as
 

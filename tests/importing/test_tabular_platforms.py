@@ -11,8 +11,8 @@ from synthesist.importing.base import ReadOptions, detect_reader
 from synthesist.importing.formats.tabular import CsvReader, TsvReader, detect_delimiter
 from synthesist.importing.formats.tabular_citation import CitationParts, parse_citation
 from synthesist.records.model import Author
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records
 from synthesist.workspace import Workspace
 from tests.importing.structured_helpers import EXPORTS, corpus, read_all, records, write
 

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.cerqual import add_finding, assess_component
-from synthesist.services.concept_model import add_link, add_outcome
-from synthesist.services.dedup import run_dedup
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import decide
+from synthesist.services.cerqual.concept_model import add_link, add_outcome
+from synthesist.services.cerqual.findings import add_finding, assess_component
+from synthesist.services.dedup.runs import run_dedup
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide
 from synthesist.workspace import Workspace
 from tests.synthesis.workspace_builder import reference_workspace
 

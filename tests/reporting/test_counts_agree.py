@@ -28,15 +28,15 @@ from synthesist.reporting.report.markdown import render_markdown
 from synthesist.reporting.report.model import Report
 from synthesist.review.project import PROTOCOL_FILE, find_project
 from synthesist.screening.model import RecordState, Stage, Vote
-from synthesist.services.dedup import run_dedup
-from synthesist.services.extraction import set_value
-from synthesist.services.extraction_table import characteristics_table
-from synthesist.services.fulltext import group_study, mark_not_retrieved
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.records import list_records, project_status
-from synthesist.services.report import build_report
-from synthesist.services.screening import decide, overview
+from synthesist.services.dedup.runs import run_dedup
+from synthesist.services.extraction.table import characteristics_table
+from synthesist.services.extraction.values import set_value
+from synthesist.services.fulltext.reports import group_study, mark_not_retrieved
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records, project_status
+from synthesist.services.reporting.prisma import prisma_counts
+from synthesist.services.reporting.report import build_report
+from synthesist.services.screening.decisions import decide, overview
 from synthesist.wording import count_phrase, plural
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text

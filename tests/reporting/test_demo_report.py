@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from synthesist.review.project import find_project
-from synthesist.services.report import build_report, write_report
+from synthesist.services.reporting.report import build_report, write_report
 from synthesist.workspace import open_workspace
 from tests.reporting.report_builder import normalise
 
-demo = pytest.importorskip("synthesist.services.demo")
+demo = pytest.importorskip("synthesist.services.demo.build")
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_report.md"
 

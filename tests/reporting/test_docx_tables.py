@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
 from synthesist.reporting.docx_tables import PageWidths, plan_table, text_width
-from synthesist.services.report import build_report, write_report
+from synthesist.services.reporting.report import build_report, write_report
 from synthesist.workspace import Workspace
 from tests.reporting.report_builder import report_project
 

@@ -17,8 +17,8 @@ from synthesist.events import LoggedEvent
 from synthesist.reporting.report.markdown import render_markdown
 from synthesist.reporting.report.model import Paragraph, Report
 from synthesist.services.projects import init_project
-from synthesist.services.report import build_report, parse_formats, write_report
-from synthesist.services.report_methods import MethodsFacts, _screening
+from synthesist.services.reporting.methods import MethodsFacts, _screening
+from synthesist.services.reporting.report import build_report, parse_formats, write_report
 from synthesist.workspace import Workspace
 from tests.reporting.report_builder import normalise, report_project
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from synthesist.review.project import PROTOCOL_FILE, find_project
 from synthesist.review.source_names import normalised_source, protocol_spelling
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.records import list_batches, project_status
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_batches, project_status
+from synthesist.services.reporting.prisma import prisma_counts
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 

@@ -22,7 +22,7 @@ from synthesist.reporting.report.model import (
     Table,
     table_ref,
 )
-from synthesist.services.report import build_report, write_report
+from synthesist.services.reporting.report import build_report, write_report
 from synthesist.workspace import Workspace
 from tests.reporting.report_builder import report_project
 

@@ -11,11 +11,11 @@ from synthesist.records.model import Record
 from synthesist.screening.model import Stage, Vote
 from synthesist.search.citations import ResolvedStudy, backward_query, forward_query, lookups, same_work
 from synthesist.search.runs import RunKind, RunStatus
-from synthesist.services.citation_search import search_citations
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.screening import decide
-from synthesist.services.search_runs import RunInterrupted, list_runs, resume_run
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.reporting.prisma import prisma_counts
+from synthesist.services.screening.decisions import decide
+from synthesist.services.search.citations import search_citations
+from synthesist.services.search.runs import RunInterrupted, list_runs, resume_run
 from synthesist.workspace import Workspace
 from tests.search_live.replay import Replay
 

@@ -16,8 +16,8 @@ from synthesist.reporting.report.model import Paragraph, Table
 from synthesist.search.sources import SourceQuery, open_source
 from synthesist.search.sources.openalex import openalex_query
 from synthesist.search.strategy_file import strategy_from_toml
-from synthesist.services.report import build_report
-from synthesist.services.search_runs import rerun, start_run, strategy_query
+from synthesist.services.reporting.report import build_report
+from synthesist.services.search.runs import rerun, start_run, strategy_query
 from synthesist.workspace import Workspace
 from tests.search_live.replay import QUERIES, Replay
 

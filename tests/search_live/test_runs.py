@@ -10,8 +10,8 @@ import pytest
 
 from synthesist.screening.model import Stage
 from synthesist.search.runs import RunKind, RunStatus
-from synthesist.services.screening import next_records
-from synthesist.services.search_runs import (
+from synthesist.services.screening.decisions import next_records
+from synthesist.services.search.runs import (
     RunInterrupted,
     list_runs,
     rerun,

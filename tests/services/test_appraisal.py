@@ -12,7 +12,7 @@ from synthesist.appraisal.model import AnswerKind, QuestionStatus, StudyStatus
 from synthesist.errors import InvalidRecordError, InvalidTransition, NotFound, ProtocolError, UserError
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.appraisal import (
+from synthesist.services.appraisal.answers import (
     GivenAnswer,
     answer_question,
     answer_questions,
@@ -20,19 +20,19 @@ from synthesist.services.appraisal import (
     resolve_question,
     verify_study,
 )
-from synthesist.services.appraisal_import import import_answers
-from synthesist.services.appraisal_views import (
+from synthesist.services.appraisal.csv_import import import_answers
+from synthesist.services.appraisal.views import (
     appraisal_agreement,
     appraisal_conflicts,
     appraisal_overview,
     appraisal_table,
     study_detail,
 )
-from synthesist.services.fulltext import group_study, list_studies
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.fulltext.reports import group_study, list_studies
 from synthesist.services.projects import init_project
-from synthesist.services.records import read_log
-from synthesist.services.screening import decide
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
+from synthesist.services.screening.decisions import decide
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 
@@ -389,7 +389,7 @@ def test_included_studies_export_carries_each_rating(open_project: Opener) -> No
     import csv
     import io
 
-    from synthesist.services.extraction_table import export_included_studies
+    from synthesist.services.extraction.table import export_included_studies
 
     ws = open_project('[appraisal]\ntool = "casp-qualitative"\n')
     answer_all(ws, "Cooper 2001", HIGH, "tester")

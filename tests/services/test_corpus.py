@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from synthesist.errors import UserError
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import list_records
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_records
 from synthesist.workspace import Workspace
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"

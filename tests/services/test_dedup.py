@@ -17,12 +17,11 @@ from typing import Any
 import pytest
 import tomlkit
 
-import synthesist.services.dedup as dedup_service
+import synthesist.services.dedup.runs as dedup_service
 from synthesist.dedup.model import FilledField, GroupOrigin, PairStatus, StoredPair
 from synthesist.errors import ChangedMeanwhile, NotFound, UserError
 from synthesist.review.project import find_project
-from synthesist.services.dedup import run_dedup
-from synthesist.services.dedup_review import (
+from synthesist.services.dedup.review import (
     decide_pair,
     group_for_record,
     list_groups,
@@ -34,7 +33,14 @@ from synthesist.services.dedup_review import (
     split_group,
     undo_group,
 )
-from synthesist.services.records import export_records, get_record, list_records, project_status, read_log
+from synthesist.services.dedup.runs import run_dedup
+from synthesist.services.records.reading import (
+    export_records,
+    get_record,
+    list_records,
+    project_status,
+    read_log,
+)
 from synthesist.storage.dedup_repository import SqlDedupRepository
 from synthesist.workspace import Workspace
 from tests.dedup_helpers import (

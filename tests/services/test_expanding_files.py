@@ -15,11 +15,11 @@ from synthesist.cli.main import app
 from synthesist.errors import ImportFileError
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.fulltext import attach_report, list_reports
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import read_log
-from synthesist.services.screening import decide, overview
-from synthesist.services.synthesis_documents import add_document
+from synthesist.services.fulltext.reports import attach_report, list_reports
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
+from synthesist.services.screening.decisions import decide, overview
+from synthesist.services.synthesis.documents import add_document
 from synthesist.workspace import Workspace, open_workspace
 from tests.expanding_files import shared_stream_pdf, word_bomb, workbook_bomb
 from tests.helpers import ris_text

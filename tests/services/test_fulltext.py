@@ -9,8 +9,8 @@ import pytest
 from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.fulltext.model import TextStatus
 from synthesist.screening.model import RecordState, Stage, StageStatus, Vote
-from synthesist.services.dedup_review import merge_records
-from synthesist.services.fulltext import (
+from synthesist.services.dedup.review import merge_records
+from synthesist.services.fulltext.reports import (
     attach_report,
     group_study,
     included_totals,
@@ -22,9 +22,9 @@ from synthesist.services.fulltext import (
     ungroup_records,
     withdraw_not_retrieved,
 )
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import read_log
-from synthesist.services.screening import decide, next_records, overview
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
+from synthesist.services.screening.decisions import decide, next_records, overview
 from synthesist.storage.fulltext_repository import SqlFulltextRepository
 from synthesist.workspace import Workspace
 from tests.fulltext.pdfs import write_pdf

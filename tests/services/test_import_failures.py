@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from synthesist.cli.main import app
 from synthesist.errors import ImportFileError, InvalidRecordError, StorageFull
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import list_batches, list_records, read_log
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_batches, list_records, read_log
 from synthesist.storage.unit_of_work import SqlUnitOfWork
 from synthesist.workspace import Workspace
 from tests.helpers import ris_text

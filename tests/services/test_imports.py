@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from synthesist.errors import AlreadyImported, ImportFileError, InvalidRecordError, UnknownPlugin
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import list_batches, list_records, project_status, read_log
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import list_batches, list_records, project_status, read_log
 from synthesist.workspace import Workspace
 from tests.helpers import ris_text
 
@@ -133,7 +133,7 @@ def test_a_source_missing_from_the_protocol_gets_a_warning(workspace: Workspace,
 def test_export_to_a_file_picks_the_format_from_the_extension(
     workspace: Workspace, write_file, tmp_path: Path
 ) -> None:
-    from synthesist.services.records import export_records_to_file
+    from synthesist.services.records.reading import export_records_to_file
 
     import_files(workspace, ImportRequest(paths=[write_file("m.ris", ris_text(3))], source="MEDLINE"))
     assert export_records_to_file(workspace, tmp_path / "out" / "records.bib") == ("bibtex", 3)

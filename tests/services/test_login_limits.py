@@ -17,8 +17,8 @@ from argon2.exceptions import VerificationError
 
 from synthesist.errors import LoginFailed, TooManyAttempts
 from synthesist.review.accounts import Role
-from synthesist.services import users
-from synthesist.services.users import (
+from synthesist.services.accounts import users
+from synthesist.services.accounts.users import (
     ADDRESS_LOGIN_ATTEMPTS,
     LOGIN_ATTEMPTS,
     LOGIN_WINDOW,

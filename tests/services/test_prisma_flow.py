@@ -16,12 +16,12 @@ import tomlkit
 
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage
-from synthesist.services.dedup import run_dedup
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.prisma import prisma_counts, write_prisma
+from synthesist.services.dedup.runs import run_dedup
 from synthesist.services.projects import init_project
-from synthesist.services.screening import overview
-from synthesist.services.screening_import import import_decisions
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.reporting.prisma import prisma_counts, write_prisma
+from synthesist.services.screening.csv_import import import_decisions
+from synthesist.services.screening.decisions import overview
 from synthesist.workspace import Workspace, open_workspace
 from tests.reporting.prisma_examples import REFERENCE
 
@@ -186,7 +186,7 @@ def test_the_reference_reviews_flow_comes_out_of_the_data(
 
 def test_undoing_and_redeciding_changes_the_counts(reference_project: Workspace, tmp_path: Path) -> None:
     from synthesist.screening.model import Vote
-    from synthesist.services.screening import decide, undo_decision
+    from synthesist.services.screening.decisions import decide, undo_decision
 
     workspace = reference_project
     run_dedup(workspace)

@@ -12,18 +12,18 @@ import tomlkit
 from synthesist.errors import InvalidTransition, NotFound, UserError
 from synthesist.review.project import find_project
 from synthesist.screening.model import DecisionKind, RecordState, Stage, StageStatus, Vote
-from synthesist.services.dedup_review import merge_records
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.dedup.review import merge_records
 from synthesist.services.projects import init_project
-from synthesist.services.records import read_log
-from synthesist.services.screening import (
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
+from synthesist.services.screening.decisions import (
     decide,
     next_records,
     overview,
     resolve_conflict,
     undo_decision,
 )
-from synthesist.services.screening_views import stop_check, visible_decisions
+from synthesist.services.screening.views import stop_check, visible_decisions
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 
@@ -194,7 +194,7 @@ def test_only_the_protocols_reviewers_may_decide(open_project: Opener) -> None:
 
 
 def test_agreement_per_pair_counts_maybe_as_include_at_title_abstract(open_project: Opener) -> None:
-    from synthesist.services.screening_views import agreement_by_pair
+    from synthesist.services.screening.views import agreement_by_pair
 
     ws = open_project("dual")
     votes = {
@@ -218,7 +218,7 @@ def test_the_csv_export_carries_each_records_screening(open_project: Opener) -> 
     import csv
     import io
 
-    from synthesist.services.records import export_records
+    from synthesist.services.records.reading import export_records
 
     ws = open_project("single")
     decide(ws, 1, TA, Vote.INCLUDE, reviewer="Aoife")
@@ -238,7 +238,7 @@ def test_the_csv_export_carries_each_records_screening(open_project: Opener) -> 
 
 
 def test_a_rayyan_export_gives_each_reviewers_vote_and_reason(open_project: Opener, tmp_path: Path) -> None:
-    from synthesist.services.screening_import import import_decisions
+    from synthesist.services.screening.csv_import import import_decisions
 
     ws = open_project("dual")
     export = tmp_path / "rayyan.csv"
@@ -260,7 +260,7 @@ def test_a_rayyan_export_gives_each_reviewers_vote_and_reason(open_project: Open
 
 def test_a_mapped_sheet_imports_all_or_nothing(open_project: Opener, tmp_path: Path) -> None:
     from synthesist.errors import InvalidRecordError
-    from synthesist.services.screening_import import import_decisions
+    from synthesist.services.screening.csv_import import import_decisions
 
     ws = open_project("single")
     sheet = tmp_path / "sheet.csv"
@@ -277,7 +277,7 @@ def test_a_mapped_sheet_imports_all_or_nothing(open_project: Opener, tmp_path: P
 def test_a_list_of_excluded_titles_takes_one_vote_and_finds_records_by_title(
     open_project: Opener, tmp_path: Path
 ) -> None:
-    from synthesist.services.screening_import import import_decisions
+    from synthesist.services.screening.csv_import import import_decisions
 
     ws = open_project("single")
     merge_records(ws, [5, 6])  # 6 is a duplicate of 5: its decision lands on the primary

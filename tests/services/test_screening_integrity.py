@@ -19,10 +19,10 @@ import tomlkit
 from synthesist.errors import InvalidTransition, SynthesistError
 from synthesist.review.project import find_project
 from synthesist.screening.model import DecisionKind, Stage, StageStatus, Vote
-from synthesist.services.imports import ImportRequest, import_files
 from synthesist.services.projects import init_project
-from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
-from synthesist.services.screening_views import agreement_by_pair
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide, overview, resolve_conflict, undo_decision
+from synthesist.services.screening.views import agreement_by_pair
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text
 

@@ -12,12 +12,12 @@ import tomlkit
 from synthesist.errors import NotFound, UserError
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage, StageStatus, Vote
-from synthesist.services.dedup_review import merge_records, set_group_primary
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.dedup.review import merge_records, set_group_primary
 from synthesist.services.projects import init_project
-from synthesist.services.records import read_log
-from synthesist.services.screening import decide, next_records, overview, undo_decision
-from synthesist.services.screening_queue import (
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
+from synthesist.services.screening.decisions import decide, next_records, overview, undo_decision
+from synthesist.services.screening.queue import (
     NextRecord,
     Order,
     PrioritisedQueue,
@@ -25,7 +25,7 @@ from synthesist.services.screening_queue import (
     prioritised_next,
     training_labels,
 )
-from synthesist.services.screening_seeds import add_seeds, list_seeds, remove_seeds
+from synthesist.services.screening.seeds import add_seeds, list_seeds, remove_seeds
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ON_TOPIC, TOPICS, topic_ris
 

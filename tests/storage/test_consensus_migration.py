@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from synthesist.screening.model import Stage, StageStatus
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import overview
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import overview
 from synthesist.storage import schema
 from synthesist.storage.clock import utc_now
 from synthesist.workspace import Workspace

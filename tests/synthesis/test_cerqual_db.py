@@ -12,7 +12,7 @@ import pytest
 from docx import Document as WordDocument
 
 from synthesist.errors import NotFound, UserError
-from synthesist.services.cerqual import (
+from synthesist.services.cerqual.findings import (
     FindingChange,
     add_finding,
     assess_component,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from synthesist.errors import NotFound, UserError
-from synthesist.services.concept_model import (
+from synthesist.services.cerqual.concept_model import (
     add_link,
     add_outcome,
     load_model,

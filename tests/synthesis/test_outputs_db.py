@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.services.synthesis_outputs import (
+from synthesist.services.synthesis.outputs import (
     evidence_document,
     sensitivity_report,
     synthesis_matrix,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from synthesist.errors import ImportFileError
-from synthesist.services.refi_qda import export_codebook, export_project, import_refi_qda
-from synthesist.services.synthesis_outputs import write_synthesis_matrix
-from synthesist.services.synthesis_snapshot import coding_snapshot
+from synthesist.services.synthesis.outputs import write_synthesis_matrix
+from synthesist.services.synthesis.refi_qda import export_codebook, export_project, import_refi_qda
+from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import CodingSnapshot
 from synthesist.synthesis.refi_qda import schema_errors
 from synthesist.workspace import Workspace

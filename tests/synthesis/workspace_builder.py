@@ -11,15 +11,15 @@ from pathlib import Path
 
 from synthesist.review.project import find_project
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.appraisal import answer_question
-from synthesist.services.extraction import set_value
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.appraisal.answers import answer_question
+from synthesist.services.extraction.values import set_value
 from synthesist.services.projects import init_project
-from synthesist.services.screening import decide
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_coding import apply_code
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_themes import create_theme
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.coding import apply_code
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.themes import create_theme
 from synthesist.synthesis.model import SpanKind, ThemeLevel
 from synthesist.workspace import Workspace, open_workspace
 from tests.synthesis.reference import finding_text, load_reference

@@ -7,8 +7,8 @@ import pytest
 from synthesist.errors import NotFound, UserError
 from synthesist.fulltext.model import Study
 from synthesist.screening.model import RecordState
-from synthesist.services.fulltext import StudyView
-from synthesist.services.study_refs import resolve_study, study_ref
+from synthesist.services.fulltext.reports import StudyView
+from synthesist.services.fulltext.study_refs import resolve_study, study_ref
 
 
 def view(study_id: int | None, label: str, *record_ids: int) -> StudyView:

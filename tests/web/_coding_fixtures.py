@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import decide
-from synthesist.services.synthesis_codes import create_code
-from synthesist.services.synthesis_documents import add_document
-from synthesist.services.synthesis_themes import create_theme
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening.decisions import decide
+from synthesist.services.synthesis.codes import create_code
+from synthesist.services.synthesis.documents import add_document
+from synthesist.services.synthesis.themes import create_theme
 from synthesist.synthesis.model import ThemeLevel
 from synthesist.workspace import Workspace
 from tests.synthesis_helpers import FINDINGS

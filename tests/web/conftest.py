@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 
 from synthesist.review.accounts import Role
 from synthesist.review.project import find_project
-from synthesist.services.imports import ImportRequest, import_files
+from synthesist.services.accounts.users import add_member, add_user
 from synthesist.services.projects import init_project
-from synthesist.services.users import add_member, add_user
+from synthesist.services.records.imports import ImportRequest, import_files
 from synthesist.web import create_app
 from synthesist.workspace import Workspace, open_workspace
 from tests.helpers import ris_text

@@ -38,10 +38,10 @@ import uvicorn  # noqa: E402
 from synthesist.review.accounts import Role  # noqa: E402
 from synthesist.review.project import find_project  # noqa: E402
 from synthesist.screening.model import Stage, StageStatus  # noqa: E402
-from synthesist.services.imports import ImportRequest, import_files  # noqa: E402
+from synthesist.services.accounts.users import add_member, add_user  # noqa: E402
 from synthesist.services.projects import init_project  # noqa: E402
-from synthesist.services.screening import overview  # noqa: E402
-from synthesist.services.users import add_member, add_user  # noqa: E402
+from synthesist.services.records.imports import ImportRequest, import_files  # noqa: E402
+from synthesist.services.screening.decisions import overview  # noqa: E402
 from synthesist.web import create_app  # noqa: E402
 from synthesist.workspace import Workspace, open_workspace  # noqa: E402
 from tests.helpers import ris_text  # noqa: E402

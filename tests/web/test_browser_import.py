@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.services.dedup_review import list_groups
-from synthesist.services.records import list_batches
+from synthesist.services.dedup.review import list_groups
+from synthesist.services.records.reading import list_batches
 from tests.web.test_browser import (  # noqa: F401  (the fixtures are used by name)
     FOCUS_JS,
     Site,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synthesist.review.accounts import Role
-from synthesist.services.users import LOGIN_ATTEMPTS, add_member, set_password
+from synthesist.services.accounts.users import LOGIN_ATTEMPTS, add_member, set_password
 from tests.web.conftest import PASSWORD, Served, csrf_of, login
 
 

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from synthesist.cli.main import app as cli
 from synthesist.cli.web import uvicorn_options
 from synthesist.errors import UserError
-from synthesist.services.records import read_log
-from synthesist.services.users import LOGIN_ATTEMPTS, disable_user, enable_user, list_users
+from synthesist.services.accounts.users import LOGIN_ATTEMPTS, disable_user, enable_user, list_users
+from synthesist.services.records.reading import read_log
 from tests.web.conftest import PASSWORD, Served, csrf_of, login
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from synthesist.appraisal.model import StudyStatus
-from synthesist.services.appraisal_setup import AppraisedStudy, appraisal_setup
-from synthesist.services.appraisal_views import appraisal_overview
-from synthesist.services.records import read_log
+from synthesist.services.appraisal.setup import AppraisedStudy, appraisal_setup
+from synthesist.services.appraisal.views import appraisal_overview
+from synthesist.services.records.reading import read_log
 from synthesist.web.app import api_routes
 from tests.web._included_fixtures import Builder, Included, included
 from tests.web.conftest import csrf_of

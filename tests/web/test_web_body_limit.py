@@ -17,7 +17,7 @@ import pytest
 import starlette.formparsers
 from starlette.types import Message, Receive, Scope, Send
 
-from synthesist.services.fulltext import list_reports
+from synthesist.services.fulltext.reports import list_reports
 from synthesist.web.body_limit import BodyLimit, BodyLimits, upload_check_for
 from tests.web.conftest import Served, csrf_of
 from tests.web.test_web_fulltext import _to_full_text, _uvicorn

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from synthesist.review.accounts import Role
-from synthesist.services.synthesis_coding import document_view
-from synthesist.services.users import add_member, add_user
+from synthesist.services.accounts.users import add_member, add_user
+from synthesist.services.synthesis.coding import document_view
 from synthesist.synthesis.model import CodingOrigin
 from tests.web._coding_fixtures import ANALYTICAL, DESCRIPTIVE, CodedProject, add_coded_studies
 from tests.web.conftest import PASSWORD, Served, csrf_of

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.services.coding_log import HIDDEN
-from synthesist.services.synthesis_coding import apply_code, document_view
+from synthesist.services.synthesis.coding import apply_code, document_view
+from synthesist.services.synthesis.log_visibility import HIDDEN
 from tests.web._coding_fixtures import CodedProject, add_coded_studies
 from tests.web.conftest import Served, csrf_of
 

@@ -12,10 +12,10 @@ from markupsafe import Markup
 
 from synthesist.dedup.model import PairStatus
 from synthesist.review.accounts import Role
-from synthesist.services.dedup_review import list_groups, list_pairs, review_queue
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.records import read_log
-from synthesist.services.users import add_member, add_user
+from synthesist.services.accounts.users import add_member, add_user
+from synthesist.services.dedup.review import list_groups, list_pairs, review_queue
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.records.reading import read_log
 from synthesist.web.routes.dedup import word_diff
 from tests.dedup_helpers import ris_file
 from tests.web.conftest import PASSWORD, Served, csrf_of, login

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.fulltext import list_reports
-from synthesist.services.screening import decide
+from synthesist.services.fulltext.reports import list_reports
+from synthesist.services.screening.decisions import decide
 from tests.expanding_files import shared_stream_pdf, word_bomb
 from tests.web.conftest import Served, csrf_of
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from fastapi.testclient import TestClient
 
 from synthesist.extraction.status import ExtractionStatus
-from synthesist.services.extraction import included_extractions, study_form
-from synthesist.services.records import read_log
+from synthesist.services.extraction.values import included_extractions, study_form
+from synthesist.services.records.reading import read_log
 from synthesist.web.app import api_routes
 from tests.web._included_fixtures import REQUIRED_VALUES, Builder, Included, included
 from tests.web.conftest import csrf_of

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.fulltext import attach_report, list_reports, not_retrieved_marks
-from synthesist.services.screening import decide
+from synthesist.services.fulltext.reports import attach_report, list_reports, not_retrieved_marks
+from synthesist.services.screening.decisions import decide
 from tests.fulltext.pdfs import write_pdf
 from tests.web.conftest import PASSWORD, Served, csrf_of
 

@@ -11,12 +11,12 @@ import tomlkit
 from fastapi.testclient import TestClient
 from httpx import Response
 
-import synthesist.services.import_uploads as uploads_service
+import synthesist.services.records.uploads as uploads_service
 from synthesist.review.accounts import Role
 from synthesist.review.project import find_project
-from synthesist.services.import_uploads import UPLOADS_FOLDER, safe_file_name
-from synthesist.services.records import list_batches
-from synthesist.services.users import add_member, add_user
+from synthesist.services.accounts.users import add_member, add_user
+from synthesist.services.records.reading import list_batches
+from synthesist.services.records.uploads import UPLOADS_FOLDER, safe_file_name
 from synthesist.web import create_app
 from synthesist.web.body_limit import BodyLimit, BodyLimits
 from tests.helpers import ris_text

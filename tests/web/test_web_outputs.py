@@ -11,9 +11,9 @@ import docx
 import pytest
 
 from synthesist.review.accounts import Role
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.synthesis_coding import apply_code
-from synthesist.services.users import add_member, add_user
+from synthesist.services.accounts.users import add_member, add_user
+from synthesist.services.reporting.prisma import prisma_counts
+from synthesist.services.synthesis.coding import apply_code
 from tests.web._coding_fixtures import ANALYTICAL, CodedProject, add_coded_studies
 from tests.web.conftest import PASSWORD, Served, csrf_of
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from synthesist.screening.model import Stage, StageStatus, Vote
-from synthesist.services import screening_queue
-from synthesist.services.imports import ImportRequest, import_files
-from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
+from synthesist.services.records.imports import ImportRequest, import_files
+from synthesist.services.screening import queue as screening_queue
+from synthesist.services.screening.decisions import decide, overview, resolve_conflict, undo_decision
 from synthesist.web.state import WebState
 from tests.helpers import ris_text
 from tests.web.conftest import Served, csrf_of

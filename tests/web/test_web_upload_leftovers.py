@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-import synthesist.services.import_uploads as uploads_service
-from synthesist.services.import_uploads import (
+import synthesist.services.records.uploads as uploads_service
+from synthesist.services.records.imports import ImportRequest
+from synthesist.services.records.uploads import (
     TEMPORARY_UPLOAD_PREFIX,
     UPLOADS_FOLDER,
     Upload,
     import_uploads,
     sweep_orphan_uploads,
 )
-from synthesist.services.imports import ImportRequest
 from tests.helpers import ris_text
 from tests.web.conftest import Served
 

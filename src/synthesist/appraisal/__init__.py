@@ -1,5 +1,5 @@
 """Critical appraisal: checklists as data files, rating rules over answer counts, and where each
-study's appraisal stands in its mode (pure; ``synthesist.services.appraisal*`` store and show it)."""
+study's appraisal stands in its mode (pure; ``synthesist.services.appraisal.answers*`` store and show it)."""
 
 import importlib
 from typing import TYPE_CHECKING, Any

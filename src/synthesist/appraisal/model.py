@@ -6,7 +6,7 @@ from the answers and the protocol's mode (:mod:`synthesist.appraisal.status`), l
 status, so it never goes stale.
 
 Answers belong to a study (``studies.id``): a record that is a study of its own is given its row
-in ``studies`` when it is first appraised (:func:`synthesist.services.study_refs.stored_study_id`),
+in ``studies`` when it is first appraised (:func:`synthesist.services.fulltext.study_refs.stored_study_id`),
 as extraction does, so appraisal and extraction name studies alike.
 """
 

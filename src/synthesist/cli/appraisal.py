@@ -15,15 +15,15 @@ from synthesist.appraisal.model import StoredAnswer
 from synthesist.cli import appraisal_outputs
 from synthesist.cli.appraisal_session import answer_line, run_session
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
-from synthesist.services.appraisal import (
+from synthesist.services.appraisal.answers import (
     AnswerResult,
     answer_question,
     choose_category,
     resolve_question,
     verify_study,
 )
-from synthesist.services.appraisal_import import import_answers
-from synthesist.services.appraisal_views import (
+from synthesist.services.appraisal.csv_import import import_answers
+from synthesist.services.appraisal.views import (
     appraisal_agreement,
     appraisal_conflicts,
     appraisal_overview,

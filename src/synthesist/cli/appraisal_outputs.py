@@ -14,7 +14,7 @@ from synthesist.appraisal.checklist import Checklist
 from synthesist.appraisal.rules import Coverage, describe_counts
 from synthesist.cli.common import JsonOption, ProjectOption, console, err_console, open_project, print_json
 from synthesist.errors import UnknownPlugin
-from synthesist.services.appraisal_outputs import (
+from synthesist.services.appraisal.outputs import (
     PlotKind,
     available_checklists,
     render_appraisal_table,
@@ -22,7 +22,7 @@ from synthesist.services.appraisal_outputs import (
     write_appraisal_plot,
     write_appraisal_table,
 )
-from synthesist.services.appraisal_setup import (
+from synthesist.services.appraisal.setup import (
     appraisal_setup,
     check_setup_rules,
     coverage_of,

@@ -17,9 +17,9 @@ from synthesist.appraisal.checklist import Checklist, Question
 from synthesist.appraisal.model import AnswerKind, StoredAnswer, StudyStatus
 from synthesist.cli.common import console
 from synthesist.errors import UserError
-from synthesist.services.appraisal import AnswerResult, answer_question, choose_category
-from synthesist.services.appraisal_setup import AppraisedStudy, appraisal_setup
-from synthesist.services.appraisal_views import study_detail, waiting_studies
+from synthesist.services.appraisal.answers import AnswerResult, answer_question, choose_category
+from synthesist.services.appraisal.setup import AppraisedStudy, appraisal_setup
+from synthesist.services.appraisal.views import study_detail, waiting_studies
 from synthesist.workspace import Workspace
 
 __all__ = ["HELP", "answer_line", "run_session"]

@@ -13,7 +13,7 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.synthesis_outputs import write_output
 from synthesist.errors import UserError
-from synthesist.services.cerqual import (
+from synthesist.services.cerqual.findings import (
     FindingChange,
     add_finding,
     assess_component,
@@ -24,7 +24,7 @@ from synthesist.services.cerqual import (
     show_finding,
     write_findings_table,
 )
-from synthesist.services.synthesis_outputs import output_format
+from synthesist.services.synthesis.outputs import output_format
 from synthesist.synthesis.cerqual import CERQUAL_FORMATS, Component, FindingView
 from synthesist.wording import plural
 

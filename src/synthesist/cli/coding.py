@@ -12,8 +12,8 @@ from rich.tree import Tree
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.documents import DocumentArgument, coding_json
-from synthesist.services.synthesis_agreement import agree_document, list_disagreements, resolve_disagreement
-from synthesist.services.synthesis_codes import (
+from synthesist.services.synthesis.agreement import agree_document, list_disagreements, resolve_disagreement
+from synthesist.services.synthesis.codes import (
     code_detail,
     create_code,
     define_code,
@@ -23,8 +23,8 @@ from synthesist.services.synthesis_codes import (
     split_code,
     write_code_memo,
 )
-from synthesist.services.synthesis_coding import apply_code, remove_coding
-from synthesist.services.synthesis_snapshot import coding_snapshot
+from synthesist.services.synthesis.coding import apply_code, remove_coding
+from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import Code, CodingOrigin, CodingSnapshot, Theme
 from synthesist.synthesis.themes import children
 from synthesist.wording import plural

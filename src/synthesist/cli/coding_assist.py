@@ -12,9 +12,9 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.documents import coding_json
 from synthesist.cli.synthesis import synthesis_app
-from synthesist.services.synthesis_agreement import PairAgreement, assistant_agreement, coder_agreement
-from synthesist.services.synthesis_codes import list_codes
-from synthesist.services.synthesis_suggest import METHODS, accept_suggestion, reject_suggestion, suggest
+from synthesist.services.synthesis.agreement import PairAgreement, assistant_agreement, coder_agreement
+from synthesist.services.synthesis.codes import list_codes
+from synthesist.services.synthesis.suggest import METHODS, accept_suggestion, reject_suggestion, suggest
 from synthesist.synthesis.coder_agreement import CodeAgreement
 from synthesist.wording import plural
 from synthesist.workspace import current_actor

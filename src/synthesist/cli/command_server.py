@@ -64,7 +64,7 @@ _ALSO_PRELOADED = (
     "synthesist.storage.schema",
     "synthesist.storage.repositories",
     "synthesist.review.protocol",
-    "synthesist.services.prisma",
+    "synthesist.services.reporting.prisma",
 )
 # Modules that read the environment when imported: forgotten in each child, which imports them again
 # under the client's environment if its command needs them (Typer's help and error formatting).

@@ -13,7 +13,7 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.synthesis import synthesis_app
 from synthesist.cli.synthesis_outputs import write_output
-from synthesist.services.concept_model import (
+from synthesist.services.cerqual.concept_model import (
     add_link,
     add_outcome,
     load_model,
@@ -22,7 +22,7 @@ from synthesist.services.concept_model import (
     remove_link,
     remove_outcome,
 )
-from synthesist.services.synthesis_outputs import output_format
+from synthesist.services.synthesis.outputs import output_format
 from synthesist.synthesis.concept_model import FIGURE_FORMATS, RELATION_TYPES
 from synthesist.wording import plural
 

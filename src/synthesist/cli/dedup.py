@@ -23,8 +23,7 @@ from synthesist.cli.common import (
 from synthesist.dedup.model import DuplicateGroup, PairStatus, StoredPair
 from synthesist.errors import UserError
 from synthesist.records.model import Record
-from synthesist.services.dedup import DedupRunResult, run_dedup
-from synthesist.services.dedup_review import (
+from synthesist.services.dedup.review import (
     PairView,
     decide_pair,
     group_for_record,
@@ -37,6 +36,7 @@ from synthesist.services.dedup_review import (
     split_group,
     undo_group,
 )
+from synthesist.services.dedup.runs import DedupRunResult, run_dedup
 from synthesist.wording import plural, plural_word
 
 __all__ = ["app"]

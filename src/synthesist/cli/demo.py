@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synthesist.cli.common import console, err_console
-from synthesist.services.demo import STEPS, build_demo
+from synthesist.services.demo.build import STEPS, build_demo
 from synthesist.wording import plural
 
 __all__ = ["register"]

@@ -13,8 +13,8 @@ from rich.text import Text
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.errors import UserError
-from synthesist.services.synthesis_coding import document_view, list_documents
-from synthesist.services.synthesis_documents import (
+from synthesist.services.synthesis.coding import document_view, list_documents
+from synthesist.services.synthesis.documents import (
     add_document,
     anchor_problems,
     place_coding,

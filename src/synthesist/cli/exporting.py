@@ -17,7 +17,7 @@ from synthesist.cli.common import (
     record_filter,
 )
 from synthesist.errors import UnknownPlugin
-from synthesist.services.records import export_records, export_records_to_file
+from synthesist.services.records.reading import export_records, export_records_to_file
 from synthesist.wording import plural_word
 
 __all__ = ["register"]

@@ -21,7 +21,8 @@ from synthesist.cli.common import (
 from synthesist.cli.extraction_session import run_session
 from synthesist.extraction.values import display_value
 from synthesist.review.extraction_settings import ExtractionField
-from synthesist.services.extraction import (
+from synthesist.services.extraction.review import flag_field, list_discrepancies, resolve, verify_study
+from synthesist.services.extraction.values import (
     IncludedStudy,
     complete_study,
     extraction_form,
@@ -29,7 +30,6 @@ from synthesist.services.extraction import (
     set_value,
     study_form,
 )
-from synthesist.services.extraction_review import flag_field, list_discrepancies, resolve, verify_study
 from synthesist.wording import plural
 
 __all__ = ["app"]

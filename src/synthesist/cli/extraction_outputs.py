@@ -21,13 +21,13 @@ from synthesist.cli.common import (
 )
 from synthesist.errors import UserError
 from synthesist.review.extraction_settings import ExtractionField
-from synthesist.services.extraction import extraction_form
-from synthesist.services.extraction_import import import_values
-from synthesist.services.extraction_table import (
+from synthesist.services.extraction.csv_import import import_values
+from synthesist.services.extraction.table import (
     export_included_studies,
     table_format_for,
     write_characteristics_table,
 )
+from synthesist.services.extraction.values import extraction_form
 from synthesist.wording import plural
 
 __all__ = ["register"]

@@ -4,7 +4,7 @@ Input is read a line at a time (so it works from a pipe and in tests): Enter kee
 value, text replaces it, and commands start with ``/`` so that no value is mistaken for one:
 ``/clear``, ``/r [PAGE]`` (the report's text), ``/b`` (back a field), ``/s`` (skip the study),
 ``/q`` (quit). A long text runs over several lines and ends with an empty line. Every value is
-saved at once through :func:`~synthesist.services.extraction.set_value`, so quitting loses
+saved at once through :func:`~synthesist.services.extraction.values.set_value`, so quitting loses
 nothing already entered.
 """
 
@@ -21,7 +21,7 @@ from synthesist.errors import UserError
 from synthesist.extraction.values import display_value
 from synthesist.fulltext.model import Report
 from synthesist.review.extraction_settings import MULTI_CHOICE_SEPARATOR, ExtractionField
-from synthesist.services.extraction import (
+from synthesist.services.extraction.values import (
     FieldEntry,
     StudyForm,
     complete_study,
@@ -29,7 +29,7 @@ from synthesist.services.extraction import (
     studies_to_extract,
     study_form,
 )
-from synthesist.services.fulltext import report_text
+from synthesist.services.fulltext.reports import report_text
 from synthesist.wording import plural
 from synthesist.workspace import Workspace
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.fulltext.model import Report, RetrievalFailure, Study
-from synthesist.services.fulltext import (
+from synthesist.services.fulltext.reports import (
     StudyView,
     attach_report,
     group_study,

@@ -20,7 +20,7 @@ from synthesist.cli.common import (
     print_json,
 )
 from synthesist.errors import ImportFileError
-from synthesist.services.imports import ImportRequest, ImportResult, import_files
+from synthesist.services.records.imports import ImportRequest, ImportResult, import_files
 from synthesist.wording import plural, plural_word
 
 __all__ = ["register"]

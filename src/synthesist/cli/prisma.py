@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from synthesist.cli.common import JsonOption, ProjectOption, console, err_console, open_project, print_json
-from synthesist.services.prisma import convert_prisma_csv, prisma_counts, write_prisma
+from synthesist.services.reporting.prisma import convert_prisma_csv, prisma_counts, write_prisma
 from synthesist.wording import plural_word
 
 __all__ = ["register"]

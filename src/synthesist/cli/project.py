@@ -11,7 +11,7 @@ from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.services.projects import init_project
-from synthesist.services.records import project_status, read_log
+from synthesist.services.records.reading import project_status, read_log
 
 __all__ = ["register"]
 

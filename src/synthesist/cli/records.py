@@ -20,8 +20,8 @@ from synthesist.cli.common import (
 )
 from synthesist.dedup.model import DuplicateGroup
 from synthesist.records.stored import StoredRecord
-from synthesist.services.dedup_review import find_group_of
-from synthesist.services.records import get_record, list_batches, list_records, record_rejects
+from synthesist.services.dedup.review import find_group_of
+from synthesist.services.records.reading import get_record, list_batches, list_records, record_rejects
 from synthesist.wording import plural_word
 
 __all__ = ["app"]

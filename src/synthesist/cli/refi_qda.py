@@ -15,7 +15,12 @@ from synthesist.cli.synthesis import synthesis_app
 from synthesist.cli.synthesis_outputs import write_output
 from synthesist.cli.themes import codebook_app
 from synthesist.errors import UnknownPlugin
-from synthesist.services.refi_qda import ImportSummary, export_codebook, export_project, import_refi_qda
+from synthesist.services.synthesis.refi_qda import (
+    ImportSummary,
+    export_codebook,
+    export_project,
+    import_refi_qda,
+)
 from synthesist.synthesis.spans import parse_kind
 from synthesist.wording import plural
 

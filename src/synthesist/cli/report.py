@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from synthesist.cli.common import ProjectOption, err_console, open_project
-from synthesist.services.report import new_report, parse_formats, report_steps, write_report
+from synthesist.services.reporting.report import new_report, parse_formats, report_steps, write_report
 from synthesist.wording import plural
 
 __all__ = ["register"]

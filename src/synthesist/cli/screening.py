@@ -12,10 +12,10 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.screening_session import result_line, run_session
 from synthesist.screening.model import ScreeningDecision, Stage, StageStatus, Vote
-from synthesist.services.records import get_record
-from synthesist.services.screening import decide, overview, resolve_conflict, undo_decision
-from synthesist.services.screening_queue import Order
-from synthesist.services.screening_views import visible_decisions
+from synthesist.services.records.reading import get_record
+from synthesist.services.screening.decisions import decide, overview, resolve_conflict, undo_decision
+from synthesist.services.screening.queue import Order
+from synthesist.services.screening.views import visible_decisions
 from synthesist.wording import plural
 from synthesist.workspace import current_actor
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.screening import app
-from synthesist.services.screening_seeds import add_seeds, list_seeds, remove_seeds
+from synthesist.services.screening.seeds import add_seeds, list_seeds, remove_seeds
 from synthesist.wording import plural
 
 __all__ = ["seed_app"]

@@ -1,5 +1,5 @@
 """The terminal screening session behind ``synthesist screen``: one record at a time, in the order of
-the reviewer's :class:`~synthesist.services.screening_queue.PrioritisedQueue`, with why each record
+the reviewer's :class:`~synthesist.services.screening.queue.PrioritisedQueue`, with why each record
 comes now and, at title/abstract, what the stopping rules say every so often."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from synthesist.errors import UserError
 from synthesist.records.stored import StoredRecord
 from synthesist.screening.highlight import keyword_spans
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.records import get_record
-from synthesist.services.screening import DecisionResult, decide, undo_decision
-from synthesist.services.screening_queue import NextRecord, Order, PrioritisedQueue
-from synthesist.services.screening_views import StopCheck, stop_check
+from synthesist.services.records.reading import get_record
+from synthesist.services.screening.decisions import DecisionResult, decide, undo_decision
+from synthesist.services.screening.queue import NextRecord, Order, PrioritisedQueue
+from synthesist.services.screening.views import StopCheck, stop_check
 from synthesist.workspace import Workspace
 
 __all__ = ["STOP_GUIDANCE_EVERY", "result_line", "run_session", "stop_guidance"]

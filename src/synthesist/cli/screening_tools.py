@@ -13,8 +13,8 @@ from rich.table import Table
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.screening import StageOption, app
 from synthesist.screening.model import Stage, Vote
-from synthesist.services.screening_import import import_decisions
-from synthesist.services.screening_views import agreement_by_pair, record_stop, stop_check
+from synthesist.services.screening.csv_import import import_decisions
+from synthesist.services.screening.views import agreement_by_pair, record_stop, stop_check
 from synthesist.wording import plural, plural_word
 
 __all__: list[str] = []  # importing this module registers its commands on the `screen` sub-app

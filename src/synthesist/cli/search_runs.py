@@ -26,8 +26,8 @@ from synthesist.cli.search import app
 from synthesist.errors import UserError
 from synthesist.search.runs import RunKind, RunStatus, SearchRun
 from synthesist.search.sources import SOURCES, SourceOptions, source_label
-from synthesist.services.citation_search import Direction, search_citations
-from synthesist.services.search_runs import RunOutcome, list_runs, rerun, resume_run, start_run
+from synthesist.services.search.citations import Direction, search_citations
+from synthesist.services.search.runs import RunOutcome, list_runs, rerun, resume_run, start_run
 
 __all__ = ["app"]
 

@@ -9,7 +9,7 @@ import typer
 
 from synthesist.cli.common import console, err_console
 from synthesist.screening.prioritise import DEFAULT_RANKER, available_rankers
-from synthesist.services.simulation import run_simulation
+from synthesist.services.screening.simulation import run_simulation
 from synthesist.wording import plural_word
 
 __all__ = ["register"]

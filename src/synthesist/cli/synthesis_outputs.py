@@ -14,7 +14,7 @@ from rich.markup import escape
 from synthesist.cli.common import JsonOption, ProjectOption, err_console, open_project, print_json
 from synthesist.cli.synthesis import synthesis_app
 from synthesist.errors import UserError
-from synthesist.services.synthesis_outputs import (
+from synthesist.services.synthesis.outputs import (
     evidence_document,
     output_format,
     parse_theme_level,

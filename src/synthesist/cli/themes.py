@@ -10,9 +10,9 @@ from rich.markup import escape
 
 from synthesist.cli.coding import code_counts, theme_tree
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
-from synthesist.services.codebook import CodebookChanges, load_codebook
-from synthesist.services.synthesis_snapshot import coding_snapshot
-from synthesist.services.synthesis_themes import (
+from synthesist.services.synthesis.codebook import CodebookChanges, load_codebook
+from synthesist.services.synthesis.snapshot import coding_snapshot
+from synthesist.services.synthesis.themes import (
     assign_code_to_theme,
     change_theme,
     create_theme,

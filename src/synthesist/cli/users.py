@@ -11,7 +11,7 @@ from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.errors import UserError
-from synthesist.services import users as service
+from synthesist.services.accounts import users as service
 
 __all__ = ["members_app", "users_app"]
 

@@ -60,7 +60,7 @@ def serve(
     """
     import uvicorn  # imported here: the rest of the CLI does not need the web stack loaded
 
-    from synthesist.services.import_uploads import sweep_orphan_uploads
+    from synthesist.services.records.uploads import sweep_orphan_uploads
     from synthesist.web import create_app
 
     proxy = uvicorn_options(forwarded_allow_ips)

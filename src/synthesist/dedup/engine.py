@@ -1,6 +1,6 @@
 """The matcher end to end, on fingerprints: block, compare, cluster. Pure (no storage).
 
-The service (:mod:`synthesist.services.dedup`) feeds it the project's records and writes back what
+The service (:mod:`synthesist.services.dedup.runs`) feeds it the project's records and writes back what
 it finds; benchmarks and tests call it directly.
 """
 

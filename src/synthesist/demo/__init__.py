@@ -4,7 +4,7 @@ self-management) as far as its published facts go, shipped as data files in this
 ``review.toml`` (protocol and codebook), ``studies.toml`` (the ten included studies, their
 characteristics, illustrative CASP answers and paraphrased findings), ``theme_assignments.toml``
 (Table 2: which studies each analytical theme rests on), ``model.toml`` (the conceptual model) and
-``illustrative.toml`` (what is illustrative). :mod:`synthesist.services.demo` builds a project from
+``illustrative.toml`` (what is illustrative). :mod:`synthesist.services.demo.build` builds a project from
 them; nothing here reads the network or anything outside the package.
 """
 

@@ -3,7 +3,7 @@ checklist question with the final answer abbreviated (Y / N / CT), and the study
 counts per rating and how the ratings were made. Written as Markdown, CSV, HTML or Word.
 
 The writers take a finished :class:`AppraisalTable` (from
-:func:`synthesist.services.appraisal_views.appraisal_table`), so every format says the same. A
+:func:`synthesist.services.appraisal.views.appraisal_table`), so every format says the same. A
 checklist with categories (MMAT) gets one table per category, since each has its own questions.
 CSV is one sheet with every question's column, for analysis. Markdown, CSV and HTML are byte-stable
 for the same table; a Word file carries a fixed date for the same reason.

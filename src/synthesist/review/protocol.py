@@ -225,7 +225,7 @@ class DeduplicationSection(_Section):
 
 
 class PrioritisationSection(_Section):
-    """How title/abstract screening is ordered: most likely relevant first (services/screening_queue.py)."""
+    """How title/abstract screening is ordered: most likely relevant first (services/screening/queue.py)."""
 
     enabled: bool = True
     model: Text = DEFAULT_RANKER
@@ -297,7 +297,7 @@ class Theme(_Section):
     definition: str = ""
     key_terms: list[Text] = Field(default_factory=list)
     parent: Text | None = None
-    # default: analytical at the top, descriptive under a parent (synthesist.services.codebook)
+    # default: analytical at the top, descriptive under a parent (synthesist.services.synthesis.codebook)
     level: Literal["descriptive", "analytical"] | None = None
     codes: list[Text] = Field(default_factory=list)  # codes under this theme, by name
 

@@ -16,8 +16,8 @@ from fastapi import Depends, Request
 
 from synthesist.errors import Forbidden, NotFound, UserError
 from synthesist.review.accounts import Role, WebSession
-from synthesist.services.sessions import find_session
-from synthesist.services.users import role_of
+from synthesist.services.accounts.sessions import find_session
+from synthesist.services.accounts.users import role_of
 from synthesist.web.security import SESSION_COOKIE, check_csrf, submitted_token
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace

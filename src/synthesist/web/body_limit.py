@@ -29,9 +29,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from synthesist.services.import_uploads import MAX_UPLOAD_BYTES as MAX_EXPORT_BYTES
-from synthesist.services.sessions import find_session
-from synthesist.services.users import role_of
+from synthesist.services.accounts.sessions import find_session
+from synthesist.services.accounts.users import role_of
+from synthesist.services.records.uploads import MAX_UPLOAD_BYTES as MAX_EXPORT_BYTES
 from synthesist.web.routes.fulltext import MAX_UPLOAD_BYTES as MAX_REPORT_BYTES
 from synthesist.web.security import SESSION_COOKIE
 from synthesist.web.state import WebState

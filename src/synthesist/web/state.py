@@ -7,8 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from synthesist.screening.model import Stage
-from synthesist.services.screening import ScreeningOverview, overview
-from synthesist.services.screening_queue import NextRecord, PrioritisedQueue
+from synthesist.services.screening.decisions import ScreeningOverview, overview
+from synthesist.services.screening.queue import NextRecord, PrioritisedQueue
 from synthesist.workspace import Workspace
 
 __all__ = ["WebState"]

@@ -13,9 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import LoginFailed
-from synthesist.services.screening import overview
-from synthesist.services.sessions import end_session, start_session
-from synthesist.services.users import PASSWORD_CHECKS_AT_ONCE, authenticate, role_of
+from synthesist.services.accounts.sessions import end_session, start_session
+from synthesist.services.accounts.users import PASSWORD_CHECKS_AT_ONCE, authenticate, role_of
+from synthesist.services.screening.decisions import overview
 from synthesist.web.auth import Session, SessionPost, web_state
 from synthesist.web.render import render
 from synthesist.web.security import (

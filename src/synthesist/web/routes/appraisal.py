@@ -20,15 +20,15 @@ from synthesist.appraisal.model import AppraisalMode, QuestionStatus, StoredAnsw
 from synthesist.appraisal.status import waiting_questions
 from synthesist.errors import ProtocolError, UserError
 from synthesist.reporting.appraisal_svg import render_traffic_light_svg
-from synthesist.services.appraisal import choose_category, resolve_question, verify_study
-from synthesist.services.appraisal_setup import AppraisalSetup, appraisal_setup, check_setup_rules
-from synthesist.services.appraisal_views import (
+from synthesist.services.appraisal.answers import choose_category, resolve_question, verify_study
+from synthesist.services.appraisal.setup import AppraisalSetup, appraisal_setup, check_setup_rules
+from synthesist.services.appraisal.views import (
     StudyDetail,
     appraisal_overview,
     appraisal_table,
     study_detail,
 )
-from synthesist.services.web_forms import (
+from synthesist.services.web.forms import (
     AnswerInput,
     CheckedAnswers,
     check_answers,

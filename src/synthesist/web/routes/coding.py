@@ -20,15 +20,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import Forbidden, UserError
-from synthesist.services.synthesis_coding import (
+from synthesist.services.synthesis.coding import (
     document_view,
     list_documents,
     no_coding_of_yours,
     remove_coding,
     visible_to,
 )
-from synthesist.services.synthesis_suggest import accept_suggestion, reject_suggestion, suggest
-from synthesist.services.web_coding import SpanChoice, code_selection, code_tree
+from synthesist.services.synthesis.suggest import accept_suggestion, reject_suggestion, suggest
+from synthesist.services.web.coding import SpanChoice, code_selection, code_tree
 from synthesist.synthesis.model import Coding, CodingOrigin, SpanKind
 from synthesist.synthesis.segments import Segment
 from synthesist.web.auth import Member, Reviewer

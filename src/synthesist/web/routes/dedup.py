@@ -22,8 +22,7 @@ from synthesist.dedup.model import PairStatus, StoredPair
 from synthesist.errors import NotFound, UserError
 from synthesist.records.model import Record
 from synthesist.records.stored import StoredRecord
-from synthesist.services.dedup import DedupRunResult, run_dedup
-from synthesist.services.dedup_review import (
+from synthesist.services.dedup.review import (
     decide_pair,
     differing_fields,
     list_groups,
@@ -33,7 +32,8 @@ from synthesist.services.dedup_review import (
     show_group,
     undo_group,
 )
-from synthesist.services.records import get_record, project_status
+from synthesist.services.dedup.runs import DedupRunResult, run_dedup
+from synthesist.services.records.reading import get_record, project_status
 from synthesist.web.auth import Member, Owner, Reviewer
 from synthesist.web.routes.projects import page
 

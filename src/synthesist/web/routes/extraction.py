@@ -24,11 +24,11 @@ from synthesist.extraction.values import display_value
 from synthesist.records.stored import StoredRecord
 from synthesist.reporting.characteristics import TABLE_FORMATS, write_table
 from synthesist.review.extraction_settings import ExtractionField
-from synthesist.services.extraction import FieldEntry, StudyForm, extraction_status, study_form
-from synthesist.services.extraction_review import flag_field, resolve, verify_study
-from synthesist.services.extraction_table import characteristics_table
-from synthesist.services.records import get_record
-from synthesist.services.web_forms import (
+from synthesist.services.extraction.review import flag_field, resolve, verify_study
+from synthesist.services.extraction.table import characteristics_table
+from synthesist.services.extraction.values import FieldEntry, StudyForm, extraction_status, study_form
+from synthesist.services.records.reading import get_record
+from synthesist.services.web.forms import (
     CheckedExtraction,
     check_extraction,
     count_parts,

@@ -23,8 +23,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from synthesist.errors import NotFound, UserError
 from synthesist.fulltext.model import Report
-from synthesist.services.fulltext import attach_report, list_reports, mark_not_retrieved, report_text
-from synthesist.services.import_uploads import TEMPORARY_UPLOAD_PREFIX
+from synthesist.services.fulltext.reports import attach_report, list_reports, mark_not_retrieved, report_text
+from synthesist.services.records.uploads import TEMPORARY_UPLOAD_PREFIX
 from synthesist.web.auth import Member, Reviewer
 from synthesist.web.routes.projects import page
 from synthesist.workspace import Workspace

@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 
 from synthesist.errors import AlreadyImported, UserError
 from synthesist.importing.base import available_readers
-from synthesist.services.import_uploads import MAX_UPLOAD_BYTES, Upload, import_uploads
-from synthesist.services.imports import ImportRequest, ImportResult
-from synthesist.services.records import list_batches
+from synthesist.services.records.imports import ImportRequest, ImportResult
+from synthesist.services.records.reading import list_batches
+from synthesist.services.records.uploads import MAX_UPLOAD_BYTES, Upload, import_uploads
 from synthesist.web.auth import Access, Member, Reviewer
 from synthesist.web.routes.projects import page
 

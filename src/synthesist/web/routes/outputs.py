@@ -21,10 +21,10 @@ from synthesist.reporting.prisma import NamedCount, PrismaCounts, box_label
 from synthesist.reporting.prisma_csv import prisma_csv_text
 from synthesist.reporting.prisma_output import DiagramFormat, render_prisma
 from synthesist.reporting.prisma_svg import render_prisma_svg
-from synthesist.services.prisma import prisma_counts
-from synthesist.services.report import REPORT_FORMATS, build_report, render_report
-from synthesist.services.synthesis_outputs import parse_theme_level, write_synthesis_matrix
-from synthesist.services.web_coding import counted_matrix
+from synthesist.services.reporting.prisma import prisma_counts
+from synthesist.services.reporting.report import REPORT_FORMATS, build_report, render_report
+from synthesist.services.synthesis.outputs import parse_theme_level, write_synthesis_matrix
+from synthesist.services.web.coding import counted_matrix
 from synthesist.synthesis.matrix import MATRIX_FORMATS
 from synthesist.synthesis.model import ThemeLevel
 from synthesist.web.auth import Member

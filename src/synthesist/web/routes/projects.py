@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from synthesist.screening.model import Stage
-from synthesist.services.records import get_record, read_log
-from synthesist.services.screening import overview
-from synthesist.services.screening_views import agreement_by_pair, visible_decisions
+from synthesist.services.records.reading import get_record, read_log
+from synthesist.services.screening.decisions import overview
+from synthesist.services.screening.views import agreement_by_pair, visible_decisions
 from synthesist.web.auth import Member
 from synthesist.web.render import render
 

@@ -15,10 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import NotFound, UserError
 from synthesist.screening.model import Stage, StageStatus, Vote
-from synthesist.services.fulltext import list_reports, not_retrieved_marks, report_text
-from synthesist.services.records import get_record
-from synthesist.services.screening import ScreeningOverview, decide, overview, resolve_conflict, undo_decision
-from synthesist.services.screening_views import stop_check, visible_decisions
+from synthesist.services.fulltext.reports import list_reports, not_retrieved_marks, report_text
+from synthesist.services.records.reading import get_record
+from synthesist.services.screening.decisions import (
+    ScreeningOverview,
+    decide,
+    overview,
+    resolve_conflict,
+    undo_decision,
+)
+from synthesist.services.screening.views import stop_check, visible_decisions
 from synthesist.web.auth import Member, Owner, Reviewer, web_state
 from synthesist.web.render import highlight
 from synthesist.web.routes.projects import page

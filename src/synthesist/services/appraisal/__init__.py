@@ -1,0 +1,1 @@
+"""Appraisal: answering checklists, checks and consensus, views, outputs, CSV import."""

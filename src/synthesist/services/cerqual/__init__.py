@@ -1,0 +1,1 @@
+"""GRADE-CERQual findings and the conceptual model."""

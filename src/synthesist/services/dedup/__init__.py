@@ -1,0 +1,1 @@
+"""Deduplication: runs, and a reviewer's part in them."""

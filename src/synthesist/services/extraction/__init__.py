@@ -1,0 +1,1 @@
+"""Data extraction: values, checks, CSV import, the table of characteristics."""

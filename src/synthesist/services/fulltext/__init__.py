@@ -1,0 +1,1 @@
+"""Full texts: reports, not-retrieved marks, studies."""

@@ -1,0 +1,1 @@
+"""Records: importing exports, naming records, reading them, the event log."""

@@ -1,0 +1,1 @@
+"""The PRISMA numbers and the report."""

@@ -1,0 +1,1 @@
+"""Screening: decisions, the reviewer's queue, seeds, views, imported decisions, simulation."""

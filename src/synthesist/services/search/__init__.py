@@ -1,0 +1,1 @@
+"""Live searches of free sources and citation searching."""

@@ -1,0 +1,1 @@
+"""Thematic synthesis: documents, codes, coding, themes, agreement, outputs, REFI-QDA."""

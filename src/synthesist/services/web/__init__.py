@@ -1,0 +1,1 @@
+"""What web pages need beyond the other services (whole forms, the coding page)."""
