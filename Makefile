@@ -42,6 +42,7 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports
 
 ## benchmarks: run the measurements and update docs/benchmarks.md
 benchmarks: install benchmark-startup

@@ -54,9 +54,11 @@ def open_workspace(project: Project, actor: str | None = None, *, create: bool =
 
 
 @contextmanager
-def workspace(project_dir: Path | None = None, actor: str | None = None) -> Iterator[Workspace]:
-    """Find the project (from ``project_dir`` or the current folder up) and open it."""
-    opened = open_workspace(find_project(project_dir), actor)
+def workspace(
+    project_dir: str | os.PathLike[str] | None = None, actor: str | None = None
+) -> Iterator[Workspace]:
+    """Find the project (from ``project_dir`` or the current folder up) and open it; closed on leaving."""
+    opened = open_workspace(find_project(Path(project_dir) if project_dir is not None else None), actor)
     try:
         yield opened
     finally:

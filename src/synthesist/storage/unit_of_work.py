@@ -131,3 +131,28 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         if self._transaction is not None and self._transaction.is_active:
             self._transaction.rollback()
+
+
+if TYPE_CHECKING:
+    from synthesist import ports
+
+    def _implements_the_ports(uow: SqlUnitOfWork) -> ports.UnitOfWork:
+        """Never called: mypy checks here, member by member, that every SQL repository has each method
+        of its port in ``ports.py`` with the same signature. (Returning ``uow`` as a ``UnitOfWork``
+        alone does not: attributes typed as descriptors are not compared member by member.)"""
+        batches: ports.BatchRepository = uow.batches
+        records: ports.RecordRepository = uow.records
+        events: ports.EventRepository = uow.events
+        dedup: ports.DedupRepository = uow.dedup
+        screening: ports.ScreeningRepository = uow.screening
+        fulltext: ports.FulltextRepository = uow.fulltext
+        extraction: ports.ExtractionRepository = uow.extraction
+        appraisal: ports.AppraisalRepository = uow.appraisal
+        synthesis: ports.SynthesisRepository = uow.synthesis
+        cerqual: ports.CerqualRepository = uow.cerqual
+        concept_model: ports.ConceptModelRepository = uow.concept_model
+        users: ports.UserRepository = uow.users
+        search_runs: ports.SearchRunRepository = uow.search_runs
+        del batches, records, events, dedup, screening, fulltext, extraction, appraisal, synthesis
+        del cerqual, concept_model, users, search_runs
+        return uow

@@ -1,0 +1,1 @@
+"""Deduplication: normalise, fingerprint, block, match, cluster and merge records. Pure."""
