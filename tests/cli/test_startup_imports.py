@@ -131,6 +131,7 @@ NOT_NEEDED_BY_EVERYDAY_COMMANDS = (
     "synthesist.appraisal.checklist",
     "synthesist.events.synthesis",
     "synthesist.events.cerqual",
+    "synthesist.events.concept_model",
     "synthesist.services.appraisal.views",
     "synthesist.dedup.merge",
 )

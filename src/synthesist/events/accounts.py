@@ -1,12 +1,12 @@
-"""Account and membership events (re-exported by synthesist.events). Users belong to the database;
-an account event goes to the project the command ran in."""
+"""Events of accounts and project membership. Users belong to the database; an account event goes
+to the project the command ran in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from synthesist.events import Event, event_type
+from synthesist.events.base import Event, event_type
 from synthesist.wording import a_or_an
 
 __all__ = ["MemberAdded", "MemberRemoved", "PasswordChanged", "UserAdded", "UserDisabled", "UserEnabled"]

@@ -1,15 +1,11 @@
-"""Events of GRADE-CERQual, the conceptual model and REFI-QDA imports (re-exported by synthesist.events)."""
+"""Events of GRADE-CERQual: review findings, their contributing studies and assessments."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from synthesist.events import Event, event_type
-from synthesist.wording import plural
-
-# GRADE-CERQual findings, the conceptual model and REFI-QDA imports.
+from synthesist.events.base import Event, event_type
 
 
 @event_type
@@ -94,77 +90,3 @@ class CerqualConfidenceSet(Event):
         level = self.confidence or "not assessed"
         was = f" (was {self.previous})" if self.previous else ""
         return f"F{self.number}: {level} confidence{was}"
-
-
-@event_type
-@dataclass(frozen=True, slots=True)
-class ModelOutcomeChanged(Event):
-    """An outcome node of the conceptual model added or removed."""
-
-    type: ClassVar[str] = "model.outcome_changed"
-    outcome_id: int
-    name: str
-    added: bool
-    description: str = ""
-
-    def summary(self) -> str:
-        return f"model outcome {self.name!r} {'added' if self.added else 'removed'}"
-
-
-@event_type
-@dataclass(frozen=True, slots=True)
-class ModelLinkChanged(Event):
-    """A link of the conceptual model added or removed."""
-
-    type: ClassVar[str] = "model.link_changed"
-    link_id: int
-    source: str
-    target: str
-    relation: str
-    added: bool
-    label: str = ""
-
-    def summary(self) -> str:
-        verb = "added" if self.added else "removed"
-        return f"model link {self.link_id} {verb}: {self.source} {self.relation} {self.target}"
-
-
-@event_type
-@dataclass(frozen=True, slots=True)
-class ModelLoaded(Event):
-    """The conceptual model replaced by a model file's."""
-
-    type: ClassVar[str] = "model.loaded"
-    file: str
-    sha256: str
-    outcomes: int
-    links: int
-    replaced_links: int
-
-    def summary(self) -> str:
-        return (
-            f"model loaded from {self.file}: {plural(self.outcomes, 'outcome')}, {plural(self.links, 'link')}"
-        )
-
-
-@event_type
-@dataclass(frozen=True, slots=True)
-class RefiQdaImported(Event):
-    """A REFI-QDA codebook (.qdc) or project (.qdpx) imported: what it added (what the project had
-    already is reused, not repeated)."""
-
-    type: ClassVar[str] = "synthesis.refi_qda_imported"
-    file: str
-    sha256: str
-    format: str  # "qdc" or "qdpx"
-    themes: list[str]
-    codes: list[str]
-    documents: list[int]
-    codings: list[int]
-    notes: list[str] = dataclasses.field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"imported {self.file}: {plural(len(self.themes), 'theme')}, {plural(len(self.codes), 'code')}, "
-            f"{plural(len(self.documents), 'document')}, {plural(len(self.codings), 'coding')} added"
-        )

@@ -1,11 +1,11 @@
-"""Events of live searches, living updates and citation searches (re-exported by synthesist.events)."""
+"""Events of live searches, living updates and citation searches."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from synthesist.events import Event, event_type
+from synthesist.events.base import Event, event_type
 from synthesist.wording import plural
 
 

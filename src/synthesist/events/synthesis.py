@@ -1,5 +1,5 @@
-"""Events of the thematic synthesis: documents, codes, codings, themes and suggestions
-(re-exported by synthesist.events)."""
+"""Events of the thematic synthesis: documents, codes, codings, themes, suggestions and REFI-QDA
+imports."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from synthesist.events import Event, event_type
+from synthesist.events.base import Event, event_type
 from synthesist.wording import plural
-
-# Thematic synthesis: documents, codes, themes, codings, consensus and suggestions.
 
 
 @event_type
@@ -312,3 +310,26 @@ class CodingDisagreementResolved(Event):
             return f"consensus of {who} on document {self.document_id}: {agreed} agreed"
         where = f"segment {self.segment} of document {self.document_id}"
         return f"consensus of {who}: {self.code!r} {self.outcome} at {where}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class RefiQdaImported(Event):
+    """A REFI-QDA codebook (.qdc) or project (.qdpx) imported: what it added (what the project had
+    already is reused, not repeated)."""
+
+    type: ClassVar[str] = "synthesis.refi_qda_imported"
+    file: str
+    sha256: str
+    format: str  # "qdc" or "qdpx"
+    themes: list[str]
+    codes: list[str]
+    documents: list[int]
+    codings: list[int]
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"imported {self.file}: {plural(len(self.themes), 'theme')}, {plural(len(self.codes), 'code')}, "
+            f"{plural(len(self.documents), 'document')}, {plural(len(self.codings), 'coding')} added"
+        )
