@@ -5,23 +5,37 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
 
     SynthesistError                 root; never raised directly
     ├── UserError                   bad input or a refused action: adapters show the message, exit non-zero
-    │   ├── ProjectNotFound         no review.toml here or above; --project points nowhere
-    │   ├── ProjectExists           `init` into a folder that already holds a project
+    │   ├── ProjectNotFound         no review.toml here or above; --project points nowhere (404)
     │   ├── ProtocolError           review.toml is not valid TOML or breaks the protocol schema
     │   ├── ImportFileError         a file cannot be imported at all (empty, binary, wrong format, truncated)
     │   ├── InvalidRecordError      one record in a file is malformed (file:line: what is wrong)
-    │   ├── AlreadyImported         the same file (by content) was imported before; use --force
-    │   ├── UnknownPlugin           a format, exporter ... name that is not registered (lists what is)
-    │   ├── NotFound                a record, batch ... id that does not exist
+    │   ├── StrategySyntaxError     a pasted search strategy that cannot be read (line, column: what is wrong)
+    │   ├── PrismaCsvError          a PRISMA2020 CSV that cannot be read (file:line); also a ValueError
+    │   ├── InconsistentCounts      PRISMA counts that break an identity of the diagram; also a ValueError
+    │   ├── UnknownPlugin           a format, exporter ... name that is not registered (lists what is; 404)
+    │   ├── NotFound                a record, batch ... id that does not exist (404)
     │   ├── InvalidQuery            a --where filter that cannot be understood
-    │   ├── ChangedMeanwhile        someone changed the data a long operation read; run it again
-    │   ├── InvalidTransition       a review step that the record's state does not allow (named states)
-    │   ├── LoginFailed             wrong user name or password (never says which)
-    │   ├── TooManyAttempts         login refused after repeated failures (rate limit)
-    │   ├── Forbidden               a member whose role does not allow the action
-    │   ├── DatabaseError           the database cannot be reached or is newer than this Synthesist
-    │   └── StorageFull             the disk under the database is full or failing: nothing was written
+    │   ├── Conflict                the data as stored refuses the action: a name that exists already, a
+    │   │   │                       decision already made, undone or settled, a duplicate (409)
+    │   │   ├── ProjectExists       `init` into a folder that already holds a project
+    │   │   ├── AlreadyImported     the same file (by content) was imported before; use --force
+    │   │   ├── InvalidTransition   a step the record's state does not allow (named states; exit 5)
+    │   │   └── ChangedMeanwhile    someone changed the data a long operation read; run it again (exit 4)
+    │   ├── LoginRequired           no live web session: pages redirect to the login form, scripts get 401
+    │   ├── LoginFailed             wrong user name or password (never says which; 401)
+    │   ├── TooManyAttempts         login refused after repeated failures (rate limit; 429, exit 6)
+    │   ├── Forbidden               a member whose role does not allow the action (403, exit 7)
+    │   ├── ConverterUnavailable    PNG or PDF asked for, but CairoSVG (or the cairo library) is missing
+    │   ├── SourceError             a bibliographic source gave no usable answer (502)
+    │   │   ├── SourceUnavailable   it kept failing (HTTP 429/5xx, the network) after every retry
+    │   │   └── MalformedResponse   it answered with something other than what its API documents
+    │   ├── RunInterrupted          a search run stopped before its last page; it resumes (503, exit 6)
+    │   ├── DatabaseError           the database is unreachable or newer than this Synthesist (503, exit 3)
+    │   └── StorageFull             the disk under the database is full or failing: nothing was written (507)
     └── (anything else)             a bug: adapters show "internal error" and the traceback
+
+Unless the tree says otherwise a user error answers HTTP 400 and exits 1. Every 409 is a
+:class:`Conflict`, so ``except Conflict`` catches each refusal that the stored state causes.
 
 Adapters (CLI, web) translate these in exactly one place each; library code never prints.
 User errors carry an ``exit_code`` (CLI) and an ``http_status`` (web) so the mapping stays data.
@@ -29,21 +43,33 @@ User errors carry an ``exit_code`` (CLI) and an ``http_status`` (web) so the map
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "AlreadyImported",
     "ChangedMeanwhile",
+    "Conflict",
+    "ConverterUnavailable",
     "DatabaseError",
     "Forbidden",
     "ImportFileError",
+    "InconsistentCounts",
     "InvalidQuery",
     "InvalidRecordError",
     "InvalidTransition",
     "LoginFailed",
+    "LoginRequired",
+    "MalformedResponse",
     "NotFound",
+    "PrismaCsvError",
     "ProjectExists",
     "ProjectNotFound",
     "ProtocolError",
+    "RunInterrupted",
+    "SourceError",
+    "SourceUnavailable",
     "StorageFull",
+    "StrategySyntaxError",
     "SynthesistError",
     "TooManyAttempts",
     "UnknownPlugin",
@@ -74,10 +100,6 @@ class ProjectNotFound(UserError):
     http_status = 404
 
 
-class ProjectExists(UserError):
-    http_status = 409
-
-
 class ProtocolError(UserError):
     """review.toml is invalid. ``location`` is ``file:line`` when it could be found."""
 
@@ -100,10 +122,6 @@ class InvalidRecordError(UserError):
         self.reason = reason
 
 
-class AlreadyImported(UserError):
-    http_status = 409
-
-
 class UnknownPlugin(UserError):
     http_status = 404
 
@@ -116,16 +134,86 @@ class InvalidQuery(UserError):
     pass
 
 
-class ChangedMeanwhile(UserError):
-    exit_code = 4
+class StrategySyntaxError(UserError):
+    """A pasted strategy that cannot be read; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, line: int, column: int, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(f"line {line}, column {column}: {reason}", hint=hint)
+        self.line = line
+        self.column = column
+        self.reason = reason
+
+
+class PrismaCsvError(UserError, ValueError):
+    """A PRISMA2020 CSV that cannot be read; the message starts with ``file:line``."""
+
+
+class InconsistentCounts(UserError, ValueError):
+    """The counts break an identity of the flow diagram; ``problems`` lists each one in plain words.
+
+    A :class:`UserError` because hand-given counts (``prisma.toml``, a CSV) are the usual cause, and
+    a ``ValueError`` because, to code that builds counts, it is a bad argument.
+    """
+
+    def __init__(
+        self, problems: Sequence[str], *, source: str | None = None, hint: str | None = None
+    ) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        if len(self.problems) == 1:
+            message = f"the PRISMA counts do not add up: {self.problems[0]}"
+        else:
+            message = "the PRISMA counts do not add up:\n" + "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(f"{source}: {message}" if source else message, hint=hint)
+
+
+class Conflict(UserError):
+    """The stored state refuses the action: it exists already, was decided, undone or settled already."""
+
     http_status = 409
 
 
-class InvalidTransition(UserError):
+class ProjectExists(Conflict):
+    pass
+
+
+class AlreadyImported(Conflict):
+    pass
+
+
+class ChangedMeanwhile(Conflict):
+    exit_code = 4
+
+
+class InvalidTransition(Conflict):
     """E.g. a full-text decision on a record excluded at title/abstract, or any decision on a duplicate."""
 
     exit_code = 5
-    http_status = 409
+
+
+class ConverterUnavailable(UserError):
+    """PNG or PDF was asked for but CairoSVG, or the cairo library it loads, is not installed."""
+
+
+class SourceError(UserError):
+    """A bibliographic source did not give a usable answer."""
+
+    http_status = 502
+
+
+class SourceUnavailable(SourceError):
+    """The source kept failing (HTTP 429/5xx or the network) after every retry."""
+
+
+class MalformedResponse(SourceError):
+    """The source answered with something other than what its API documents."""
+
+
+class RunInterrupted(UserError):
+    """A run stopped before all its pages were in (nothing imported; it can resume)."""
+
+    exit_code = 6
+    http_status = 503
 
 
 class DatabaseError(UserError):
@@ -137,6 +225,12 @@ class StorageFull(UserError):
     """The database could not write: its disk is full or failing. The user frees space and runs again."""
 
     http_status = 507  # Insufficient Storage
+
+
+class LoginRequired(UserError):
+    """No live session: pages redirect to the login form, scripts get 401."""
+
+    http_status = 401
 
 
 class LoginFailed(UserError):

@@ -1,13 +1,14 @@
 """The report of the worked example (``synthesist demo``): the Markdown against a golden file, and
 the HTML carrying the reference review's flow (757 + 62 identified, 738 screened, 708 excluded,
 30 assessed, 20 excluded, 10 included), its 2/7/1 CASP ratings and its full 7 × 10 theme matrix.
-The demo builds its own SQLite project, so this runs once (not per database)."""
+It reports on a copy of the SQLite demo that tests/demo shares, so it runs once (not per database)."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,24 +17,23 @@ import pytest
 from synthesist.review.project import find_project
 from synthesist.services.reporting.report import build_report, write_report
 from synthesist.workspace import open_workspace
+from tests.demo_copies import demo_copy
 from tests.reporting.report_builder import normalise
-
-demo = pytest.importorskip("synthesist.services.demo.build")
 
 GOLDEN = Path(__file__).parent / "golden" / "demo_report.md"
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    demo.build_demo(folder)
-    workspace = open_workspace(find_project(folder))
-    try:
-        report = build_report(workspace, today=date(2026, 1, 1))
-        write_report(report, folder / "report", ("md", "html", "docx"))
-    finally:
-        workspace.close()
-    return folder / "report"
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The report of a copy of the worked example (built once per run, shared with tests/demo)."""
+    with demo_copy(tmp_path_factory, "sqlite") as built:
+        workspace = open_workspace(find_project(built.folder))
+        try:
+            report = build_report(workspace, today=date(2026, 1, 1))
+            write_report(report, built.folder / "report", ("md", "html", "docx"))
+        finally:
+            workspace.close()
+        yield built.folder / "report"
 
 
 def test_demo_report_matches_the_golden_file(demo_report: Path) -> None:

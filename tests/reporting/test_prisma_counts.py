@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from synthesist.errors import UserError
-from synthesist.reporting.prisma import InconsistentCounts, NamedCount, PrismaCounts
+from synthesist.errors import InconsistentCounts, UserError
+from synthesist.reporting.prisma import NamedCount, PrismaCounts
 from tests.reporting.prisma_examples import BOTH_COLUMNS, NO_OTHER_METHODS, REFERENCE
 
 

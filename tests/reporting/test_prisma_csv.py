@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthesist.reporting.prisma import InconsistentCounts, NamedCount, PrismaCounts
+from synthesist.errors import InconsistentCounts, PrismaCsvError
+from synthesist.reporting.prisma import NamedCount, PrismaCounts
 from synthesist.reporting.prisma_csv import (
     COLUMNS,
-    PrismaCsvError,
     parse_prisma_csv,
     prisma_csv_text,
     read_prisma_csv,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.errors import ProtocolError
-from synthesist.reporting.prisma import InconsistentCounts, NamedCount, PrismaCounts
+from synthesist.errors import InconsistentCounts, ProtocolError
+from synthesist.reporting.prisma import NamedCount, PrismaCounts
 from synthesist.reporting.prisma_manual import (
     FIELD_BY_KEY,
     ManualCounts,

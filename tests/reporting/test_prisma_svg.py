@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from synthesist.errors import UserError
+from synthesist.errors import ConverterUnavailable, UserError
 from synthesist.reporting._text_metrics import text_width
 from synthesist.reporting.prisma import NamedCount, PrismaCounts
 from synthesist.reporting.prisma_output import (
-    ConverterUnavailable,
     DiagramFormat,
     render_prisma,
     write_prisma_diagram,

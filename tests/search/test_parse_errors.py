@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from synthesist.errors import UnknownPlugin, UserError
+from synthesist.errors import StrategySyntaxError, UnknownPlugin, UserError
 from synthesist.search.model import And, BlockRef, Field, Heading, Limits, Near, Term, Vocabulary
-from synthesist.search.translate import StrategySyntaxError, parse
+from synthesist.search.translate import parse
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from synthesist.errors import RunInterrupted
 from synthesist.records.model import Record
 from synthesist.screening.model import Stage, Vote
 from synthesist.search.citations import ResolvedStudy, backward_query, forward_query, lookups, same_work
@@ -15,7 +16,7 @@ from synthesist.services.records.imports import ImportRequest, import_files
 from synthesist.services.reporting.prisma import prisma_counts
 from synthesist.services.screening.decisions import decide
 from synthesist.services.search.citations import search_citations
-from synthesist.services.search.runs import RunInterrupted, list_runs, resume_run
+from synthesist.services.search.runs import list_runs, resume_run
 from synthesist.workspace import Workspace
 from tests.search_live.replay import Replay
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import synthesist.cli.search_runs as cli_module
+import synthesist.cli.search.runs as cli_module
 from synthesist.cli.main import app
 from synthesist.reporting.report.model import Paragraph, Table
 from synthesist.search.sources import SourceQuery, open_source

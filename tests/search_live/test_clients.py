@@ -9,9 +9,9 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
+from synthesist.errors import MalformedResponse, SourceUnavailable
 from synthesist.search.sources import SOURCES, SourceQuery, open_source
 from synthesist.search.sources.base import SearchSource
-from synthesist.search.sources.http import MalformedResponse, SourceUnavailable
 from tests.search_live.replay import QUERIES, Replay, garbage, too_many_requests
 
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from synthesist.errors import RunInterrupted
 from synthesist.screening.model import Stage
 from synthesist.search.runs import RunKind, RunStatus
 from synthesist.services.screening.decisions import next_records
 from synthesist.services.search.runs import (
-    RunInterrupted,
     list_runs,
     rerun,
     resume_run,

@@ -85,7 +85,7 @@ def test_a_selected_span_is_coded_shown_and_counted_and_can_be_removed(
         f"{url}/apply",
         data={"code": "being listened to", "phrase": "listened to by their", "csrf_token": token},
     )
-    assert again.status_code == 400 and "overlaps" in again.text
+    assert again.status_code == 409 and "overlaps" in again.text
 
     coding_id = next(c.id for c in document_view(served.a, coded.documents[0]).codings)
     # lukasz may not take aoife's coding off; he is told what an unknown id tells him

@@ -145,7 +145,7 @@ def test_different_records_stay_apart(with_pair: Served) -> None:
     twice = lukasz.post(
         _url(served, f"/pairs/{view.pair.id}"), data={"csrf_token": csrf_of(page.text), "decision": "same"}
     )
-    assert twice.status_code == 400 and "already rejected" in twice.text
+    assert twice.status_code == 409 and "already rejected" in twice.text
 
 
 def test_a_second_run_with_nothing_new_says_so(with_pair: Served) -> None:

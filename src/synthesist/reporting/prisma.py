@@ -36,18 +36,17 @@ counted as identified, before deduplication; their duplicates are among ``duplic
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthesist.errors import UserError
+from synthesist.errors import InconsistentCounts
 from synthesist.wording import plural
 
 __all__ = [
     "COUNT_FIELDS",
     "MANUAL_FILE_NAME",
     "NAMED_FIELDS",
-    "InconsistentCounts",
     "NamedCount",
     "PrismaCounts",
     "box_label",
@@ -119,25 +118,6 @@ def box_label(field_name: str) -> str:
 def manual_key(field_name: str, name: str | None = None) -> str:
     """The key that marks a box (or one named entry of it) as given by hand: ``registers[ICTRP]``."""
     return field_name if name is None else f"{field_name}[{name}]"
-
-
-class InconsistentCounts(UserError, ValueError):
-    """The counts break an identity of the flow diagram; ``problems`` lists each one in plain words.
-
-    A :class:`~synthesist.errors.UserError` because hand-given counts (``prisma.toml``, a CSV) are the
-    usual cause, and a ``ValueError`` because, to code that builds counts, it is a bad argument.
-    """
-
-    def __init__(
-        self, problems: Sequence[str], *, source: str | None = None, hint: str | None = None
-    ) -> None:
-        self.problems = tuple(problems)
-        self.source = source
-        if len(self.problems) == 1:
-            message = f"the PRISMA counts do not add up: {self.problems[0]}"
-        else:
-            message = "the PRISMA counts do not add up:\n" + "\n".join(f"- {p}" for p in self.problems)
-        super().__init__(f"{source}: {message}" if source else message, hint=hint)
 
 
 @dataclass(frozen=True, slots=True)

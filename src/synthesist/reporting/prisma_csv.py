@@ -35,11 +35,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthesist.errors import UserError
+from synthesist.errors import InconsistentCounts, PrismaCsvError
 from synthesist.exporting.safe_csv import restore_cell, safe_writer
-from synthesist.reporting.prisma import InconsistentCounts, NamedCount, PrismaCounts
+from synthesist.reporting.prisma import NamedCount, PrismaCounts
 
-__all__ = ["PrismaCsvError", "parse_prisma_csv", "prisma_csv_text", "read_prisma_csv", "write_prisma_csv"]
+__all__ = ["parse_prisma_csv", "prisma_csv_text", "read_prisma_csv", "write_prisma_csv"]
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
@@ -141,10 +141,6 @@ _OTHER_ROWS = (
 )
 _NUMBER = re.compile(r"\d[\d, ]*")
 _BARE_NUMBER = re.compile(r"[\d,\s]*")
-
-
-class PrismaCsvError(UserError, ValueError):
-    """A PRISMA2020 CSV that cannot be read; the message starts with ``file:line``."""
 
 
 # -- writing ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ or is added after the others. A list given without its total (``databases`` with
     reports = 12
 
 The file is read like ``review.toml``: unknown keys are refused, and every mistake is reported with
-the file, the key and its line (:mod:`synthesist.review.protocol_errors`).
+the file, the key and its line (:mod:`synthesist.toml_errors`).
 """
 
 from __future__ import annotations
@@ -42,15 +42,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from synthesist.errors import ProtocolError
+from synthesist.errors import InconsistentCounts, ProtocolError
 from synthesist.reporting.prisma import (
     MANUAL_FILE_NAME,
-    InconsistentCounts,
     NamedCount,
     PrismaCounts,
     manual_key,
 )
-from synthesist.review.protocol_errors import (
+from synthesist.toml_errors import (
     ItemProblem,
     KeyProblem,
     describe_validation_error,
@@ -58,7 +57,7 @@ from synthesist.review.protocol_errors import (
     render_key_path,
     syntax_error,
 )
-from synthesist.review.toml_lines import find_key_line, key_lines
+from synthesist.toml_lines import find_key_line, key_lines
 
 __all__ = [
     "FIELD_BY_KEY",

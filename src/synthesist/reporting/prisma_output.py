@@ -14,11 +14,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from synthesist.errors import UserError
+from synthesist.errors import ConverterUnavailable, UserError
 from synthesist.reporting.prisma import PrismaCounts
 from synthesist.reporting.prisma_svg import render_prisma_svg
 
-__all__ = ["ConverterUnavailable", "DiagramFormat", "convert_svg", "render_prisma", "write_prisma_diagram"]
+__all__ = ["DiagramFormat", "convert_svg", "render_prisma", "write_prisma_diagram"]
 
 PNG_SCALE = 2  # twice the SVG's pixel size: sharp on screens and in documents
 
@@ -27,10 +27,6 @@ class DiagramFormat(StrEnum):
     SVG = "svg"
     PNG = "png"
     PDF = "pdf"
-
-
-class ConverterUnavailable(UserError):
-    """PNG or PDF was asked for but CairoSVG, or the cairo library it loads, is not installed."""
 
 
 def render_prisma(counts: PrismaCounts, diagram_format: DiagramFormat | str = DiagramFormat.SVG) -> bytes:

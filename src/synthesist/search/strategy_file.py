@@ -37,10 +37,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from synthesist.errors import NotFound, ProtocolError
+from synthesist.errors import NotFound, ProtocolError, StrategySyntaxError
 from synthesist.review.protocol import Protocol, load_protocol
-from synthesist.review.protocol_errors import syntax_error
-from synthesist.review.toml_lines import KeyPath, find_key_line, key_lines
 from synthesist.search.model import (
     And,
     Block,
@@ -63,11 +61,12 @@ from synthesist.search.syntax import (
     Group,
     Lexicon,
     Node,
-    StrategySyntaxError,
     Word,
     parse_line,
     standard_operators,
 )
+from synthesist.toml_errors import syntax_error
+from synthesist.toml_lines import KeyPath, find_key_line, key_lines
 
 __all__ = [
     "SEARCH_FOLDER",

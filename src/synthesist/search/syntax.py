@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from synthesist.errors import UserError
+from synthesist.errors import StrategySyntaxError
 from synthesist.search.model import Field, Heading, Limits
 
 __all__ = [
@@ -31,20 +31,9 @@ __all__ = [
     "Node",
     "Prox",
     "Ref",
-    "StrategySyntaxError",
     "Word",
     "parse_line",
 ]
-
-
-class StrategySyntaxError(UserError):
-    """A pasted strategy that cannot be read; ``line`` and ``column`` are 1-based."""
-
-    def __init__(self, line: int, column: int, reason: str, *, hint: str | None = None) -> None:
-        super().__init__(f"line {line}, column {column}: {reason}", hint=hint)
-        self.line = line
-        self.column = column
-        self.reason = reason
 
 
 # -- the expression tree ----------------------------------------------------------------------------

@@ -19,9 +19,8 @@ from synthesist.search.dialects.pubmed import PubMed
 from synthesist.search.dialects.scopus import Scopus
 from synthesist.search.dialects.wos import WebOfScience
 from synthesist.search.model import Strategy
-from synthesist.search.syntax import StrategySyntaxError
 
-__all__ = ["TARGETS", "Note", "StrategySyntaxError", "Translation", "dialect", "parse", "translate"]
+__all__ = ["TARGETS", "Note", "Translation", "dialect", "parse", "translate"]
 
 TARGETS: tuple[str, ...] = (
     "pubmed",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
-from synthesist.errors import NotFound, UserError
+from synthesist.errors import Conflict, NotFound
 from synthesist.review.accounts import Membership, UserAccount, WebSession
 from synthesist.storage import schema
 
@@ -34,7 +34,7 @@ class SqlUserRepository:
     # users
     def add(self, name: str, password_hash: str) -> int:
         if self.find(name) is not None:
-            raise UserError(f"a user named {name!r} exists already", hint="Choose another name.")
+            raise Conflict(f"a user named {name!r} exists already", hint="Choose another name.")
         inserted = self._connection.execute(
             schema.users.insert()
             .values(name=name, password_hash=password_hash, created_at=datetime.now(UTC), disabled=False)

@@ -16,8 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from synthesist.errors import UserError
-from synthesist.web.auth import LoginRequired
+from synthesist.errors import LoginRequired, UserError
 from synthesist.web.body_limit import BodyLimit, upload_check_for
 from synthesist.web.render import render
 from synthesist.web.routes import (

@@ -14,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from synthesist.errors import Forbidden, NotFound, UserError
+from synthesist.errors import Forbidden, LoginRequired, NotFound
 from synthesist.review.accounts import Role, WebSession
 from synthesist.services.accounts.sessions import find_session
 from synthesist.services.accounts.users import role_of
@@ -24,7 +24,6 @@ from synthesist.workspace import Workspace
 
 __all__ = [
     "Access",
-    "LoginRequired",
     "Member",
     "Owner",
     "Reviewer",
@@ -32,12 +31,6 @@ __all__ = [
     "SessionPost",
     "web_state",
 ]
-
-
-class LoginRequired(UserError):
-    """No live session: pages redirect to the login form, scripts get 401."""
-
-    http_status = 401
 
 
 def web_state(request: Request) -> WebState:

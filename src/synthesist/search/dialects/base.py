@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
+from synthesist.errors import StrategySyntaxError
 from synthesist.search.dialects.rebuild import ParsedLine, rebuild
 from synthesist.search.model import (
     And,
@@ -30,7 +31,7 @@ from synthesist.search.model import (
     Term,
     Vocabulary,
 )
-from synthesist.search.syntax import Lexicon, Node, StrategySyntaxError, parse_line
+from synthesist.search.syntax import Lexicon, Node, parse_line
 
 __all__ = [
     "EARLIEST",

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import ClassVar
 
+from synthesist.errors import StrategySyntaxError
 from synthesist.search.dialects.base import EARLIEST, LATEST, Notes, year_range
 from synthesist.search.dialects.prefixed import PrefixedDialect
 from synthesist.search.model import Field, Heading, Limits, Vocabulary
@@ -19,7 +20,6 @@ from synthesist.search.syntax import (
     LimitAtom,
     Node,
     Ref,
-    StrategySyntaxError,
     parse_line,
     standard_operators,
 )

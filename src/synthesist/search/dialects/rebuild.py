@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from synthesist.errors import StrategySyntaxError
 from synthesist.search.model import (
     And,
     Block,
@@ -36,7 +37,6 @@ from synthesist.search.syntax import (
     Node,
     Prox,
     Ref,
-    StrategySyntaxError,
     Word,
 )
 

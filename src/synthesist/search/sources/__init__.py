@@ -13,7 +13,7 @@ from synthesist.errors import UserError
 from synthesist.search.sources.base import FetchedPage, SearchSource, SourceQuery
 from synthesist.search.sources.crossref import CrossrefSource
 from synthesist.search.sources.europepmc import EuropePmcSource
-from synthesist.search.sources.http import Clock, HttpClient, RetryPolicy, Sleep, SourceError
+from synthesist.search.sources.http import Clock, HttpClient, RetryPolicy, Sleep
 from synthesist.search.sources.openalex import OpenAlexSource
 from synthesist.search.sources.pubmed import API_KEY_ENV, PubmedSource
 
@@ -21,7 +21,6 @@ __all__ = [
     "SOURCES",
     "FetchedPage",
     "SearchSource",
-    "SourceError",
     "SourceOptions",
     "SourceQuery",
     "open_source",

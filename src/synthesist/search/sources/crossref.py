@@ -13,11 +13,12 @@ import json
 from datetime import date
 from typing import Any
 
+from synthesist.errors import MalformedResponse
 from synthesist.records.clean import clean_doi, clean_text, parse_year
 from synthesist.records.model import Author, Record
 from synthesist.search.model import And, BlockRef, Combination, Heading, Near, Not, Or, Strategy, Term
 from synthesist.search.sources.base import FetchedPage, SearchSource, SourceQuery, plain_text
-from synthesist.search.sources.http import HttpClient, MalformedResponse, require
+from synthesist.search.sources.http import HttpClient, require
 
 __all__ = ["CrossrefSource", "crossref_query", "crossref_record"]
 

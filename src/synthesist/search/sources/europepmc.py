@@ -10,10 +10,11 @@ import json
 from datetime import date
 from typing import Any
 
+from synthesist.errors import MalformedResponse
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year
 from synthesist.records.model import Author, Record
 from synthesist.search.sources.base import FetchedPage, SearchSource, SourceQuery, plain_text
-from synthesist.search.sources.http import MalformedResponse, require
+from synthesist.search.sources.http import require
 
 __all__ = ["EuropePmcSource"]
 

@@ -23,34 +23,17 @@ from typing import Any
 import httpx
 
 from synthesist import __version__
-from synthesist.errors import UserError
+from synthesist.errors import MalformedResponse, SourceError, SourceUnavailable
 
 __all__ = [
     "HttpClient",
-    "MalformedResponse",
     "RetryPolicy",
-    "SourceError",
-    "SourceUnavailable",
     "require",
 ]
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 Params = Mapping[str, str | int]
-
-
-class SourceError(UserError):
-    """A bibliographic source did not give a usable answer."""
-
-    http_status = 502
-
-
-class SourceUnavailable(SourceError):
-    """The source kept failing (HTTP 429/5xx or the network) after every retry."""
-
-
-class MalformedResponse(SourceError):
-    """The source answered with something other than what its API documents."""
 
 
 @dataclass(frozen=True)

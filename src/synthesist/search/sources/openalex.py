@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from synthesist.errors import MalformedResponse
 from synthesist.records.clean import clean_doi, clean_pmid, clean_text, parse_year
 from synthesist.records.model import Author, Record
 from synthesist.search.model import (
@@ -33,7 +34,7 @@ from synthesist.search.model import (
     Term,
 )
 from synthesist.search.sources.base import FetchedPage, SearchSource, SourceQuery
-from synthesist.search.sources.http import HttpClient, MalformedResponse, require
+from synthesist.search.sources.http import HttpClient, require
 
 __all__ = [
     "FILTER_PREFIX",

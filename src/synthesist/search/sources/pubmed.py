@@ -14,10 +14,11 @@ from datetime import date
 
 from lxml import etree
 
+from synthesist.errors import MalformedResponse
 from synthesist.importing.formats.pubmed_xml import book_record, journal_record
 from synthesist.records.model import Record
 from synthesist.search.sources.base import FetchedPage, SearchSource, SourceQuery
-from synthesist.search.sources.http import HttpClient, MalformedResponse, require
+from synthesist.search.sources.http import HttpClient, require
 
 __all__ = ["API_KEY_ENV", "PubmedSource"]
 

@@ -19,7 +19,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from synthesist.errors import LoginFailed, NotFound, TooManyAttempts, UserError
+from synthesist.errors import Conflict, LoginFailed, NotFound, TooManyAttempts, UserError
 from synthesist.events import (
     MemberAdded,
     MemberRemoved,
@@ -135,7 +135,7 @@ def _set_disabled(workspace: Workspace, name: str, *, disabled: bool) -> UserAcc
         user = uow.users.get(name)
         if user.disabled == disabled:
             state = "disabled" if disabled else "enabled"
-            raise UserError(
+            raise Conflict(
                 f"{name} is already {state}",
                 hint="`synthesist users list` shows who is disabled.",
             )

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthesist.errors import NotFound, UserError
+from synthesist.errors import Conflict, NotFound, UserError
 from synthesist.events import ModelLinkChanged, ModelLoaded, ModelOutcomeChanged
 from synthesist.ports import UnitOfWork
 from synthesist.services.synthesis.outputs import synthesis_matrix
@@ -113,9 +113,9 @@ def add_outcome(workspace: Workspace, name: str, description: str = "") -> Outco
     with workspace.unit_of_work() as uow:
         themes, outcomes, _ = _names(uow)
         if any(same_name(t.name, clean) for t in themes):
-            raise UserError(f"{clean!r} is a theme; a theme is in the model already")
+            raise Conflict(f"{clean!r} is a theme; a theme is in the model already")
         if any(same_name(o.name, clean) for o in outcomes):
-            raise UserError(f"the model has an outcome called {clean!r} already")
+            raise Conflict(f"the model has an outcome called {clean!r} already")
         text = " ".join(description.split())
         outcome_id = uow.concept_model.add_outcome(clean, text, by=workspace.actor)
         uow.events.append(ModelOutcomeChanged(outcome_id, clean, True, text), workspace.actor)
@@ -178,7 +178,7 @@ def add_link(workspace: Workspace, source: str, target: str, kind: str, label: s
             raise UserError(f"a link from {start_name!r} to itself")
         for link in uow.concept_model.links():
             if (link.source, link.target, link.type) == (start, end, relation.id):
-                raise UserError(f"the model has this link already (link {link.id})")
+                raise Conflict(f"the model has this link already (link {link.id})")
         text = " ".join(label.split())
         link_id = uow.concept_model.add_link(start, end, relation.id, text, by=workspace.actor)
         event = ModelLinkChanged(link_id, start_name, end_name, relation.words, True, text)

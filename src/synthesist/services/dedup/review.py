@@ -21,7 +21,7 @@ from synthesist.dedup.model import (
     PairVerdict,
     StoredPair,
 )
-from synthesist.errors import NotFound, UserError
+from synthesist.errors import Conflict, NotFound, UserError
 from synthesist.events import (
     DuplicateGroupSplit,
     DuplicateGroupUndone,
@@ -45,6 +45,7 @@ __all__ = [
     "list_pairs",
     "merge_records",
     "review_queue",
+    "review_queue_in",
     "set_group_primary",
     "show_group",
     "split_group",
@@ -79,14 +80,19 @@ def review_queue(workspace: Workspace, *, limit: int | None = None) -> list[Pair
     """Possible duplicates waiting for a reviewer, most alike first; pairs whose records have since
     ended up in one group are left out (nothing left to decide)."""
     with workspace.unit_of_work(write=False) as uow:
-        pending = uow.dedup.pairs(status=PairStatus.PENDING)
-        membership = uow.dedup.membership()
-        open_pairs = [
-            pair
-            for pair in sorted(pending, key=lambda p: (-p.score, p.id))
-            if not _same_group(membership, pair.first, pair.second)
-        ][:limit]
-        records = uow.records.get_many({i for pair in open_pairs for i in (pair.first, pair.second)})
+        return review_queue_in(uow, limit=limit)
+
+
+def review_queue_in(uow: UnitOfWork, *, limit: int | None = None) -> list[PairView]:
+    """:func:`review_queue` inside a unit of work the caller already has open."""
+    pending = uow.dedup.pairs(status=PairStatus.PENDING)
+    membership = uow.dedup.membership()
+    open_pairs = [
+        pair
+        for pair in sorted(pending, key=lambda p: (-p.score, p.id))
+        if not _same_group(membership, pair.first, pair.second)
+    ][:limit]
+    records = uow.records.get_many({i for pair in open_pairs for i in (pair.first, pair.second)})
     return [
         PairView(pair, records[pair.first], records[pair.second],
                  differing_fields(records[pair.first].record, records[pair.second].record))
@@ -113,7 +119,7 @@ def decide_pair(
     with workspace.unit_of_work() as uow:
         pair = uow.dedup.get_pair(pair_id)
         if pair.status in (PairStatus.CONFIRMED, PairStatus.REJECTED):
-            raise UserError(
+            raise Conflict(
                 f"pair {pair_id} was already {pair.status.value} by {pair.decided_by}",
                 hint="`synthesist dedup undo GROUP` reverses a merge; `synthesist dedup merge` joins "
                 "records.",
@@ -124,7 +130,7 @@ def decide_pair(
             uow.dedup.decide_pair(pair_id, PairStatus.CONFIRMED, by=workspace.actor, note=note)
         else:
             if _same_group(uow.dedup.membership(), pair.first, pair.second):
-                raise UserError(
+                raise Conflict(
                     f"records {pair.first} and {pair.second} are already in one duplicate group",
                     hint="Split one of them out with `synthesist dedup split GROUP RECORD`.",
                 )

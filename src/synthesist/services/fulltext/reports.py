@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from synthesist.errors import InvalidTransition, NotFound, UserError
+from synthesist.errors import Conflict, InvalidTransition, NotFound, UserError
 from synthesist.events import (
     NotRetrievedMarked,
     NotRetrievedWithdrawn,
@@ -42,7 +42,7 @@ from synthesist.screening.model import RecordState
 
 # The screening overview for a few records inside the caller's transaction: ``overview`` would open
 # a transaction of its own (a race with the write) and ``overview_in`` derives every record's state.
-from synthesist.services.screening.decisions import overview, overview_in
+from synthesist.services.screening.decisions import ScreeningOverview, overview, overview_in
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "included_totals",
     "list_reports",
     "list_studies",
+    "list_studies_in",
     "mark_not_retrieved",
     "not_retrieved_marks",
     "report_text",
@@ -100,7 +101,7 @@ def attach_report(
             same = uow.fulltext.find_by_sha256(sha256)
             for report in same:
                 if report.record_id == record_id:
-                    raise UserError(
+                    raise Conflict(
                         f"{path.name}: this file is already attached to record {record_id} "
                         f"as report {report.id} ({report.stored_path})",
                         hint="`synthesist fulltext list` shows the reports.",
@@ -263,17 +264,26 @@ def list_studies(workspace: Workspace, *, included_only: bool = False) -> list[S
     text as a study of its own (labelled from its first author and year), by first record id."""
     view = overview(workspace)
     with workspace.unit_of_work(write=False) as uow:
-        grouped = uow.fulltext.studies()
-        members = {record_id for study in grouped for record_id in study.record_ids}
-        alone = [
-            record_id
-            for record_id, progress in view.records.items()
-            if progress.state in GROUPABLE and record_id not in members
-        ]
-        records = uow.records.get_many(alone, with_raw=False)
-        files: dict[int, int] = {}
-        for report in uow.fulltext.reports():
-            files[report.record_id] = files.get(report.record_id, 0) + 1
+        return _studies(uow, view, included_only=included_only)
+
+
+def list_studies_in(uow: UnitOfWork, workspace: Workspace, *, included_only: bool = False) -> list[StudyView]:
+    """:func:`list_studies` inside a unit of work the caller already has open."""
+    return _studies(uow, overview_in(uow, workspace), included_only=included_only)
+
+
+def _studies(uow: UnitOfWork, view: ScreeningOverview, *, included_only: bool) -> list[StudyView]:
+    grouped = uow.fulltext.studies()
+    members = {record_id for study in grouped for record_id in study.record_ids}
+    alone = [
+        record_id
+        for record_id, progress in view.records.items()
+        if progress.state in GROUPABLE and record_id not in members
+    ]
+    records = uow.records.get_many(alone, with_raw=False)
+    files: dict[int, int] = {}
+    for report in uow.fulltext.reports():
+        files[report.record_id] = files.get(report.record_id, 0) + 1
     studies = grouped + [
         Study(None, default_label(records[record_id].record, record_id), (record_id,)) for record_id in alone
     ]

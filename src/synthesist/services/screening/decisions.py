@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from synthesist.errors import InvalidTransition, NotFound, UserError
+from synthesist.errors import Conflict, InvalidTransition, NotFound, UserError
 from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
 from synthesist.ports import UnitOfWork
 from synthesist.records.clean import remove_controls
@@ -361,7 +361,7 @@ def undo_decision(
         uow.screening.lock_record(decision.record_id)  # in turn with a colleague's vote on it
         decision = uow.screening.get(decision.id)  # as it is now that the record is ours
         if not decision.active:
-            raise UserError(f"decision {decision.id} was already undone by {decision.undone_by}")
+            raise Conflict(f"decision {decision.id} was already undone by {decision.undone_by}")
         if decision.stage is not stage:
             mode = stage_rules(workspace)[decision.stage].mode
         _refuse(undo_refusal(mode, uow.screening.for_records([decision.record_id]), decision))

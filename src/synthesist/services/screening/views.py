@@ -8,6 +8,7 @@ from typing import Any
 
 from synthesist.errors import UserError
 from synthesist.events import LoggedEvent, ScreeningStopRecorded
+from synthesist.ports import UnitOfWork
 from synthesist.screening.agreement import Agreement, agreement
 from synthesist.screening.model import DecisionKind, ScreeningDecision, Stage, StageStatus, Vote
 from synthesist.screening.status import StageRule
@@ -20,11 +21,13 @@ __all__ = [
     "StopCheck",
     "agreement_by_pair",
     "blinded",
+    "decision_json",
     "record_stop",
     "redact_blind_events",
     "screening_columns",
     "stop_check",
     "visible_decisions",
+    "visible_decisions_in",
 ]
 
 
@@ -97,12 +100,39 @@ def redact_blind_events(workspace: Workspace, events: list[LoggedEvent], viewer:
 def visible_decisions(workspace: Workspace, record_id: int, viewer: str) -> list[ScreeningDecision]:
     """The decisions on a record that ``viewer`` may see: in dual mode, before the two reviewers'
     votes are compared (a conflict or an agreement), only the viewer's own ones (blind screening)."""
-    rules = stage_rules(workspace)
     with workspace.unit_of_work(write=False) as uow:
-        uow.records.get(record_id)
-        view = overview_in(uow, workspace, only=[record_id])
-        decisions = uow.screening.for_records([record_id])
+        return visible_decisions_in(uow, workspace, record_id, viewer)
+
+
+def visible_decisions_in(
+    uow: UnitOfWork, workspace: Workspace, record_id: int, viewer: str
+) -> list[ScreeningDecision]:
+    """:func:`visible_decisions` inside a unit of work the caller already has open."""
+    rules = stage_rules(workspace)
+    uow.records.get(record_id)
+    view = overview_in(uow, workspace, only=[record_id])
+    decisions = uow.screening.for_records([record_id])
     return [d for d in decisions if d.reviewer == viewer or not blinded(view, rules, record_id, d.stage)]
+
+
+def decision_json(decision: ScreeningDecision) -> dict[str, Any]:
+    """The one JSON shape of a screening decision, for every adapter (``screen decisions --json``,
+    ``screen conflicts --json``, the web's ``decisions.json``). Pass only decisions the reader may
+    see (:func:`visible_decisions`): the shape holds the note and labels."""
+    return {
+        "decision_id": decision.id,
+        "stage": decision.stage.value,
+        "reviewer": decision.reviewer,
+        "vote": decision.vote.value,
+        "kind": decision.kind.value,
+        "reason": decision.reason,
+        "note": decision.note,
+        "labels": list(decision.labels),
+        "participants": list(decision.participants),
+        "decided_at": decision.decided_at.isoformat(),
+        "undone_at": decision.undone_at.isoformat() if decision.undone_at else None,
+        "active": decision.active,
+    }
 
 
 @dataclass(frozen=True)

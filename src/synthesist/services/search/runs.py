@@ -21,21 +21,19 @@ from datetime import date
 from pathlib import Path
 
 from synthesist.dedup.features import RAW_TAGS
-from synthesist.errors import UserError
+from synthesist.errors import RunInterrupted, SourceError, UserError
 from synthesist.events import BatchImported, SearchRunCompleted, SearchRunInterrupted
 from synthesist.importing.batch import NewBatch
 from synthesist.records.model import Record
 from synthesist.search.runs import NewSearchRun, RunKind, RunStatus, SearchRun, page_file_name, split_new
 from synthesist.search.sources import SourceOptions, SourceQuery, check_source, open_source
 from synthesist.search.sources.base import SearchSource
-from synthesist.search.sources.http import SourceError
 from synthesist.services.dedup.runs import match_policy
 from synthesist.wording import count_phrase, plural
 from synthesist.workspace import Workspace
 
 __all__ = [
     "RUNS_FOLDER",
-    "RunInterrupted",
     "RunOutcome",
     "list_runs",
     "new_run",
@@ -49,13 +47,6 @@ __all__ = [
 RUNS_FOLDER = Path("search") / "runs"
 # fetched, expected (the source's total, or --max when smaller; None until the first page)
 Progress = Callable[[int, int | None], None]
-
-
-class RunInterrupted(UserError):
-    """A run stopped before all its pages were in (nothing imported; it can resume)."""
-
-    exit_code = 6
-    http_status = 503
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from synthesist.errors import UserError
+from synthesist.errors import Conflict, UserError
 from synthesist.events import CodeChanged, CodeCreated, CodesMerged, CodeSplit, MemoWritten
 from synthesist.ports import UnitOfWork
 from synthesist.records.clean import remove_controls
@@ -134,7 +134,7 @@ def rename_code(workspace: Workspace, old: str, new: str) -> Code:
         code = find_code(codes, old)
         clean = _name(new)
         if clean == code.name:
-            raise UserError(f"code {code.name!r} already has that name")
+            raise Conflict(f"code {code.name!r} already has that name")
         _check_free([c for c in codes if c.id != code.id], clean)
         uow.synthesis.update_code(code.id, name=clean)
         uow.synthesis.add_history(
@@ -315,4 +315,4 @@ def _check_free(codes: Sequence[Code], name: str) -> None:
                 if code.merged_into
                 else ""
             )
-            raise UserError(f"a code called {code.name!r} exists already{merged}")
+            raise Conflict(f"a code called {code.name!r} exists already{merged}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synthesist.errors import InvalidTransition, NotFound, UserError
+from synthesist.errors import Conflict, InvalidTransition, NotFound, UserError
 from synthesist.events import CodingApplied, CodingRemoved
 from synthesist.ports import UnitOfWork
 from synthesist.services.synthesis.documents import load_document, study_labels
@@ -41,6 +41,7 @@ __all__ = [
     "apply_in",
     "check_coder",
     "document_view",
+    "document_view_in",
     "list_documents",
     "remove_coding",
 ]
@@ -121,7 +122,7 @@ def apply_in(
     if origin is not CodingOrigin.SUGGESTED:
         clash = overlapping(uow.synthesis.codings(document_ids=[document.id]), code.id, coder, start, end)
         if clash is not None:
-            raise UserError(
+            raise Conflict(
                 f"{coder} already coded {code.name!r} on [{clash.start}:{clash.end}] of {describe(document)} "
                 f"(coding {clash.id}), which overlaps [{start}:{end}]",
                 hint="One coder applies a code once to a passage: remove the earlier coding first "
@@ -246,11 +247,16 @@ def list_documents(workspace: Workspace) -> list[DocumentSummary]:
 
 def document_view(workspace: Workspace, document: str | int) -> DocumentView:
     with workspace.unit_of_work(write=False) as uow:
-        doc = load_document(uow, document)
-        label = study_labels(uow).get(doc.study_id, f"S{doc.study_id}")
-        codings = sorted(
-            (stored.coding for stored in uow.synthesis.codings(document_ids=[doc.id])),
-            key=lambda c: (c.start, c.end, c.id),
-        )
-        names = {code.id: code.name for code in uow.synthesis.codes()}
+        return document_view_in(uow, document)
+
+
+def document_view_in(uow: UnitOfWork, document: str | int) -> DocumentView:
+    """:func:`document_view` inside a unit of work the caller already has open."""
+    doc = load_document(uow, document)
+    label = study_labels(uow).get(doc.study_id, f"S{doc.study_id}")
+    codings = sorted(
+        (stored.coding for stored in uow.synthesis.codings(document_ids=[doc.id])),
+        key=lambda c: (c.start, c.end, c.id),
+    )
+    names = {code.id: code.name for code in uow.synthesis.codes()}
     return DocumentView(doc, label, segments(doc.text), codings, names)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from synthesist.errors import UserError
+from synthesist.errors import Conflict, UserError
 from synthesist.events import CodingReanchored, DocumentAdded, DocumentReplaced
 from synthesist.file_limits import FileLimits
 from synthesist.fulltext.pdf_text import extract_text, normalise_text
@@ -110,7 +110,7 @@ def add_document(
         study_id = stored_study_id(uow, workspace, view)
         for existing in uow.synthesis.documents():
             if existing.study_id == study_id and existing.text_sha256 == content.sha256:
-                raise UserError(
+                raise Conflict(
                     f"study {label!r} already has this text as document {existing.id} ({existing.title!r})"
                 )
         new = NewDocument(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from synthesist.errors import UserError
+from synthesist.errors import Conflict, UserError
 from synthesist.events import CodeAssigned, ThemeChanged, ThemeCreated
 from synthesist.ports import UnitOfWork
 from synthesist.services.synthesis.refs import find_code, find_theme, same_name
@@ -109,7 +109,7 @@ def create_theme_in(
         raise UserError("a theme needs a name")
     themes = uow.synthesis.themes()
     if any(same_name(theme.name, clean) for theme in themes):
-        raise UserError(f"a theme called {clean!r} exists already")
+        raise Conflict(f"a theme called {clean!r} exists already")
     parent_theme = find_theme(themes, parent) if parent else None
     if parent_theme is not None:
         _check_parent(clean, level, parent_theme)
@@ -161,7 +161,7 @@ def change_theme(
             if not clean:
                 raise UserError(f"theme {current.name!r}: the new name is empty")
             if any(same_name(other.name, clean) and other.id != current.id for other in themes):
-                raise UserError(f"a theme called {clean!r} exists already")
+                raise Conflict(f"a theme called {clean!r} exists already")
             if clean != current.name:
                 changes["name"], values["name"] = [current.name, clean], clean
         new_level = parse_level(level) if level is not None else current.level

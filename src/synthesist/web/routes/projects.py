@@ -12,9 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from synthesist.screening.model import Stage
-from synthesist.services.records.reading import get_record, read_log
+from synthesist.services.records.reading import read_log
 from synthesist.services.screening.decisions import overview
-from synthesist.services.screening.views import agreement_by_pair, visible_decisions
+from synthesist.services.screening.views import agreement_by_pair, decision_json, visible_decisions
+from synthesist.services.web.pages_screening import record_page as record_page_view
 from synthesist.web.auth import Member
 from synthesist.web.render import render
 
@@ -29,7 +30,7 @@ def page(request: Request, access: Member, template: str, **context: Any) -> HTM
         template,
         user=access.user,
         csrf_token=access.csrf_token,
-        role=access.role.value,
+        role=access.role,  # a Role: templates ask it (role.can_screen()), never compare its name
         project=access.workspace.project,
         **context,
     )
@@ -47,29 +48,15 @@ def project_overview(request: Request, access: Member) -> Response:
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(request: Request, access: Member, record_id: int) -> Response:
-    stored = get_record(access.workspace, record_id)
-    decisions = visible_decisions(access.workspace, record_id, access.user)
-    return page(request, access, "record.html", stored=stored, decisions=decisions)
+    shown = record_page_view(access.workspace, access.user, record_id)
+    return page(request, access, "record.html", stored=shown.stored, decisions=shown.decisions)
 
 
 @router.get("/records/{record_id}/decisions.json")
 def record_decisions_json(access: Member, record_id: int) -> Response:
     """The decisions on a record its viewer may see (for scripts and progressive enhancement)."""
     decisions = visible_decisions(access.workspace, record_id, access.user)
-    return JSONResponse(
-        [
-            {
-                "id": d.id,
-                "stage": d.stage.value,
-                "reviewer": d.reviewer,
-                "vote": d.vote.value,
-                "kind": d.kind.value,
-                "reason": d.reason,
-                "active": d.active,
-            }
-            for d in decisions
-        ]
-    )
+    return JSONResponse([decision_json(d) for d in decisions])
 
 
 @router.get("/agreement", response_class=HTMLResponse)
