@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from synthesist.errors import ProtocolError, UserError
 from synthesist.review.protocol import Protocol, load_protocol, render_template
-from synthesist.review.toml_lines import find_key_line, key_lines, unterminated_string_line
 from synthesist.screening.prioritise import DEFAULT_RANKER, available_rankers
+from synthesist.toml_lines import find_key_line, key_lines, unterminated_string_line
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TEMPLATE = Path(__file__).resolve().parents[2] / "src" / "synthesist" / "review" / "template.toml"

@@ -31,7 +31,7 @@ towards the overall rating (MMAT's two screening questions). Example::
 Built-in checklists ship in ``synthesist/appraisal/checklists/``; a project adds its own as
 ``checklists/*.toml`` in the project folder or lists files in review.toml (``[appraisal]
 checklists``). Unknown keys are refused and every mistake is reported with the file, the line and
-what to write instead (:mod:`synthesist.review.protocol_errors`).
+what to write instead (:mod:`synthesist.toml_errors`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from pydantic import (
 )
 
 from synthesist.errors import ProtocolError, UnknownPlugin, UserError
-from synthesist.review.protocol_errors import (
+from synthesist.toml_errors import (
     ItemProblem,
     describe_validation_error,
     protocol_error,

@@ -5,28 +5,27 @@ counts per rating and how the ratings were made. Written as Markdown, CSV, HTML 
 The writers take a finished :class:`AppraisalTable` (from
 :func:`synthesist.services.appraisal.views.appraisal_table`), so every format says the same. A
 checklist with categories (MMAT) gets one table per category, since each has its own questions.
-CSV is one sheet with every question's column, for analysis. Markdown, CSV and HTML are byte-stable
-for the same table; a Word file carries a fixed date for the same reason.
+CSV is one sheet with every question's column, for analysis. Each format is written by the
+renderers of :mod:`synthesist.reporting.tables`. Markdown, CSV and HTML are byte-stable for the same
+table; a Word file carries a fixed date for the same reason.
 """
 
 from __future__ import annotations
 
-import html
-import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from synthesist.appraisal.checklist import AnswerOption, Checklist
 from synthesist.appraisal.rules import RuleSet
-from synthesist.exporting.safe_csv import safe_writer
-from synthesist.reporting.docx_tables import (
-    add_caption,
-    add_note,
-    add_table,
-    new_document,
-    page_widths,
-    plan_table,
-    set_landscape,
+from synthesist.reporting.tables import (
+    Cell,
+    CellKind,
+    Column,
+    NoteStyle,
+    Table,
+    csv_table,
+    docx_document,
+    html_document,
+    markdown_document,
 )
 
 __all__ = [
@@ -36,6 +35,9 @@ __all__ = [
     "TableColumn",
     "TableGroup",
     "TableRow",
+    "analysis_table",
+    "answer_cell",
+    "display_tables",
     "render_table",
 ]
 
@@ -135,155 +137,84 @@ class AppraisalTable:
 
 def render_table(table: AppraisalTable, format_name: str) -> bytes:
     """The table in one of :data:`TABLE_FORMATS`, as the bytes of a file."""
-    writers: dict[str, Callable[[AppraisalTable], bytes]] = {
-        "md": _markdown,
-        "csv": _csv,
-        "html": _html,
-        "docx": _docx,
-    }
-    return writers[format_name](table)
+    if format_name == "csv":
+        return csv_table(analysis_table(table))
+    tables = display_tables(table)
+    if format_name == "md":
+        return markdown_document(table.title, tables, NoteStyle.LINES)
+    if format_name == "html":
+        return html_document(table.title, tables, style=_STYLE, heading=True)
+    if format_name == "docx":
+        return docx_document(table.title, tables)
+    raise KeyError(format_name)
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def answer_cell(table: AppraisalTable, answer: str | None) -> Cell:
+    option = table.option(answer)
+    if option is None:
+        return Cell("", CellKind.ANSWER)
+    # the colour helps; the abbreviation and its meaning on hover carry the answer for every reader
+    return Cell(option.abbreviation, CellKind.ANSWER, meaning=option.label, judgement=option.judgement)
 
 
-def _markdown(table: AppraisalTable) -> bytes:
-    lines = [f"**{_md(table.title)}**", ""]
-    for group in table.groups:
-        if group.title:
-            lines += [f"*{_md(group.title)}*", ""]
-        headings = ["Study", *(c.heading for c in group.columns), "Rating"]
-        lines.append("| " + " | ".join(_md(h) for h in headings) + " |")
-        lines.append("|---|" + ":-:|" * len(group.columns) + "---|")
-        for row in group.rows:
-            cells = [row.study, *(table.cell(a) for a in row.cells), table.rating_cell(row)]
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-        lines.append("")
-        lines += [f"{_md(c.heading)}: {_md(c.text)}  " for c in group.columns]
-        if group.columns:
-            lines.append("")
-    lines += [f"*{_md(note)}*  " for note in table.notes()]
-    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+def display_tables(table: AppraisalTable) -> list[Table]:
+    """One table per category (one in all for a checklist without categories), each question's
+    heading explained under it; the notes under the last."""
+    tables = []
+    for index, group in enumerate(table.groups):
+        header = (
+            Column("Study"),
+            *(Column(c.heading, c.text, centred=True) for c in group.columns),
+            Column("Rating"),
+        )
+        rows: tuple[tuple[str | Cell, ...], ...] = tuple(
+            (row.study, *(answer_cell(table, answer) for answer in row.cells), table.rating_cell(row))
+            for row in group.rows
+        )
+        notes = tuple(table.notes()) if index == len(table.groups) - 1 else ()
+        tables.append(Table(header, rows, group.title, notes, row_headers=True))
+    return tables
 
 
-def _csv(table: AppraisalTable) -> bytes:
+def analysis_table(table: AppraisalTable) -> Table:
+    """For analysis: one sheet, a row per study and a column per question of every category."""
     columns: dict[str, TableColumn] = {}
     for group in table.groups:
         for column in group.columns:
             columns.setdefault(column.id, column)
     order = [q.id for q in table.checklist.questions if q.id in columns]
-    out = io.StringIO(newline="")
-    writer = safe_writer(out, lineterminator="\r\n")
-    writer.writerow(["study", "study_ref", "category", *order, "rating", "rating_rule", "unstated", "status"])
+    rows = []
     for group in table.groups:
         for row in group.rows:
             answers = dict(zip([c.id for c in group.columns], row.cells, strict=True))
-            writer.writerow(
-                [
+            rows.append(
+                (
                     row.study,
                     row.ref,
                     group.title or "",
                     *(table.cell(answers.get(q)) for q in order),
                     row.rating or "",
-                    "" if row.rule is None else row.rule + 1,
+                    "" if row.rule is None else str(row.rule + 1),
                     "yes" if row.unstated else "",
                     row.status,
-                ]
+                )
             )
-    return out.getvalue().encode("utf-8-sig")  # so that Excel reads the accents right
+    header = ("study", "study_ref", "category", *order, "rating", "rating_rule", "unstated", "status")
+    return Table(header, tuple(rows))
 
 
-def _h(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _html(table: AppraisalTable) -> bytes:
-    parts: list[str] = []
-    for group in table.groups:
-        caption = _h(group.title or table.title)
-        head = "".join(f'<th scope="col" title="{_h(c.text)}">{_h(c.heading)}</th>' for c in group.columns)
-        body = []
-        for row in group.rows:
-            cells = "".join(_html_answer(table, answer) for answer in row.cells)
-            rating = _h(table.rating_cell(row))
-            body.append(f'<tr><th scope="row">{_h(row.study)}</th>{cells}<td>{rating}</td></tr>')
-        parts.append(
-            f"<table>\n<caption>{caption}</caption>\n"
-            f'<thead><tr><th scope="col">Study</th>{head}<th scope="col">Rating</th></tr></thead>\n'
-            "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
-        )
-        if group.columns:
-            parts.append(
-                '<dl class="questions">'
-                + "".join(f"<dt>{_h(c.heading)}</dt><dd>{_h(c.text)}</dd>" for c in group.columns)
-                + "</dl>"
-            )
-    notes = "\n".join(f'<p class="note">{_h(note)}</p>' for note in table.notes())
-    title = _h(table.title)
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; }}
-h1 {{ font-size: 1.1em; }}
-table {{ border-collapse: collapse; font-size: 0.85em; margin-bottom: 1em; }}
-caption {{ font-weight: bold; text-align: left; margin-bottom: 0.5em; }}
-th, td {{ border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; }}
-td.answer {{ text-align: center; font-weight: bold; }}
-.favourable {{ background: #cdeee3; }}
-.unfavourable {{ background: #f6d2bd; }}
-.unclear {{ background: #fbe7bf; }}
-.not_applicable {{ background: #e6e6e6; }}
-dl.questions {{ font-size: 0.85em; display: grid; grid-template-columns: max-content auto; gap: 0 1em; }}
-dl.questions dd {{ margin: 0; }}
-.note {{ font-style: italic; font-size: 0.85em; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-{chr(10).join(parts)}
-{notes}
-</body>
-</html>
+_STYLE = """
+body { font-family: sans-serif; margin: 2em; }
+h1 { font-size: 1.1em; }
+table { border-collapse: collapse; font-size: 0.85em; margin-bottom: 1em; }
+caption { font-weight: bold; text-align: left; margin-bottom: 0.5em; }
+th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; }
+td.answer { text-align: center; font-weight: bold; }
+.favourable { background: #cdeee3; }
+.unfavourable { background: #f6d2bd; }
+.unclear { background: #fbe7bf; }
+.not_applicable { background: #e6e6e6; }
+dl.key { font-size: 0.85em; display: grid; grid-template-columns: max-content auto; gap: 0 1em; }
+dl.key dd { margin: 0; }
+.note { font-style: italic; font-size: 0.85em; }
 """
-    return page.encode("utf-8")
-
-
-def _html_answer(table: AppraisalTable, answer: str | None) -> str:
-    option = table.option(answer)
-    if option is None:
-        return '<td class="answer"></td>'
-    # the colour helps; the abbreviation and its title carry the answer for every reader
-    return f'<td class="answer {option.judgement}" title="{_h(option.label)}">{_h(option.abbreviation)}</td>'
-
-
-def _docx(table: AppraisalTable) -> bytes:
-    document = new_document(table.title)
-    page = page_widths(document.sections[0])
-    grids = [
-        (
-            group,
-            ["Study", *(c.heading for c in group.columns), "Rating"],
-            [[row.study, *(table.cell(a) for a in row.cells), table.rating_cell(row)] for row in group.rows],
-        )
-        for group in table.groups
-    ]
-    # one section for the whole file: landscape if any category's table needs it
-    landscape = any(plan_table(headings, rows, page).landscape for _, headings, rows in grids)
-    set_landscape(document.sections[0], landscape)
-    add_caption(document, table.title)
-    for group, headings, rows in grids:
-        if group.title:
-            add_caption(document, group.title, italic=True)
-        layout = plan_table(headings, rows, page, landscape=landscape)
-        add_table(document, headings, rows, layout)
-        for column in group.columns:
-            add_note(document, f"{column.heading}: {column.text}", size=layout.size)
-    for note in table.notes():
-        add_note(document, note, size=9)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from synthesist.appraisal.rules import Condition, CountRange, RatingRule, RuleSet
-from synthesist.review.protocol_errors import ItemProblem
+from synthesist.toml_errors import ItemProblem
 
 __all__ = [
     "DEFAULT_RULES_FILE",

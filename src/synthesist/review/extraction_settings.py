@@ -36,7 +36,7 @@ from pydantic import (
     field_validator,
 )
 
-from synthesist.review.protocol_errors import ItemProblem
+from synthesist.toml_errors import ItemProblem
 
 __all__ = [
     "DEFAULT_FORM",

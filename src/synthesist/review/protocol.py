@@ -3,7 +3,7 @@
 Every section is a frozen pydantic model that forbids unknown keys, so a typo such as ``mdoe = "dual"``
 is reported instead of silently ignored. :meth:`Protocol.load` turns both TOML syntax errors and schema
 errors into one :class:`~synthesist.errors.ProtocolError` that names each problem by its TOML key path
-and line (see :mod:`synthesist.review.protocol_errors`).
+and line (see :mod:`synthesist.toml_errors`).
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from synthesist.errors import ProtocolError
 from synthesist.file_limits import FileLimits
 from synthesist.review.appraisal_settings import AppraisalSection  # the [appraisal] section
 from synthesist.review.extraction_settings import ExtractionField, ExtractionSection  # its own module
-from synthesist.review.protocol_errors import (
+from synthesist.screening.prioritise.names import BUILT_IN_RANKERS, DEFAULT_RANKER, OPTIONAL_RANKERS
+from synthesist.toml_errors import (
     ItemProblem,
     describe_validation_error,
     protocol_error,
     syntax_error,
 )
-from synthesist.screening.prioritise.names import BUILT_IN_RANKERS, DEFAULT_RANKER, OPTIONAL_RANKERS
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -40,11 +40,11 @@ from typing import BinaryIO
 
 from synthesist.errors import UserError
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
+from synthesist.reporting.tables import NoteStyle
 from synthesist.synthesis.matrix import (
     MatrixStudy,
     code_themes,
     counts_as_evidence,
-    markdown_table,
     natural_key,
 )
 from synthesist.synthesis.model import CodingSnapshot, Theme
@@ -481,7 +481,4 @@ def evidence_profile_table(views: Sequence[FindingView]) -> CharacteristicsTable
 
 
 def write_cerqual_table(table: CharacteristicsTable, format_name: str, handle: BinaryIO) -> None:
-    if format_name == "md":
-        handle.write(markdown_table(table).encode("utf-8"))
-    else:
-        write_table(table, format_name, handle)
+    write_table(table, format_name, handle, notes=NoteStyle.PARAGRAPHS)

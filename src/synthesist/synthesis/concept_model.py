@@ -36,10 +36,10 @@ from typing import Protocol
 import graphviz
 
 from synthesist.errors import UserError
-from synthesist.review.toml_lines import find_key_line, key_lines
 from synthesist.synthesis.evidence import theme_anchor
 from synthesist.synthesis.matrix import theme_slug
 from synthesist.synthesis.model import Theme, ThemeLevel
+from synthesist.toml_lines import find_key_line, key_lines
 
 __all__ = [
     "FIGURE_FORMATS",

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
+from synthesist.reporting.tables import NoteStyle, Table, html_table, markdown_table, markdown_text
 from synthesist.synthesis.matrix import (
     MatrixStudy,
     ThemeMatrix,
     code_themes,
     counts_as_evidence,
-    markdown_table,
-    markdown_text,
     natural_key,
     theme_slug,
 )
@@ -165,9 +164,9 @@ def _cite(excerpt: Excerpt) -> str:
     return " · ".join(parts)
 
 
-def _study_table(evidence: ThemeEvidence) -> CharacteristicsTable:
-    rows = [[s.study.label, _rating(s.rating), str(len(s.excerpts))] for s in evidence.studies]
-    return CharacteristicsTable("Contributing studies", ["Study", "Appraisal rating", "Excerpts"], rows)
+def _study_table(evidence: ThemeEvidence) -> Table:
+    rows = tuple((s.study.label, _rating(s.rating), str(len(s.excerpts))) for s in evidence.studies)
+    return Table(("Study", "Appraisal rating", "Excerpts"), rows, "Contributing studies")
 
 
 def evidence_markdown(themes: Sequence[ThemeEvidence], title: str = "Evidence by theme") -> str:
@@ -187,7 +186,7 @@ def evidence_markdown(themes: Sequence[ThemeEvidence], title: str = "Evidence by
         if not evidence.studies:
             lines += ["No coded findings support this theme yet.", ""]
             continue
-        lines += [markdown_table(_study_table(evidence)).rstrip("\n"), ""]
+        lines += markdown_table(_study_table(evidence))
         for study in evidence.studies:
             lines += [f"### {markdown_text(study.study.label)} ({markdown_text(_rating(study.rating))})", ""]
             for excerpt in study.excerpts:
@@ -237,16 +236,8 @@ def evidence_html(themes: Sequence[ThemeEvidence], title: str = "Evidence by the
         if not evidence.studies:
             parts += ["<p>No coded findings support this theme yet.</p>", "</section>"]
             continue
-        parts.append(
-            "<table>\n<thead><tr><th>Study</th><th>Appraisal rating</th><th>Excerpts</th></tr></thead>"
-        )
-        parts.append("<tbody>")
-        for study in evidence.studies:
-            parts.append(
-                f"<tr><td>{_h(study.study.label)}</td><td>{_h(_rating(study.rating))}</td>"
-                f"<td>{len(study.excerpts)}</td></tr>"
-            )
-        parts.append("</tbody>\n</table>")
+        # the theme's heading says what the table is: no caption in the page
+        parts.append(html_table(replace(_study_table(evidence), caption=None)))
         for study in evidence.studies:
             parts.append(f"<h3>{_h(study.study.label)} ({_h(_rating(study.rating))})</h3>")
             for excerpt in study.excerpts:
@@ -372,8 +363,4 @@ def sensitivity_table(report: SensitivityReport) -> CharacteristicsTable:
 
 def write_sensitivity(report: SensitivityReport, format_name: str, handle: BinaryIO) -> None:
     """Write the sensitivity table in one of :data:`SENSITIVITY_FORMATS`."""
-    table = sensitivity_table(report)
-    if format_name == "md":
-        handle.write(markdown_table(table).encode("utf-8"))
-    else:
-        write_table(table, format_name, handle)
+    write_table(sensitivity_table(report), format_name, handle, notes=NoteStyle.PARAGRAPHS)

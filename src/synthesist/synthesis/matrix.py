@@ -15,21 +15,20 @@ counts as evidence for the theme:
 
 Every included study is a row, also one with no coding yet: "N of M studies" counts M over all of
 them, as the review reports it ("8 of the 10 studies"). Pure: no I/O; the writers below turn a
-finished :class:`ThemeMatrix` into CSV, Markdown, HTML or Word.
+finished :class:`ThemeMatrix` into CSV, Markdown, HTML or Word
+(through :mod:`synthesist.reporting.tables`).
 """
 
 from __future__ import annotations
 
-import html
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from synthesist.exporting.safe_csv import safe_writer
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
+from synthesist.reporting.tables import NoteStyle, Table, csv_table
 from synthesist.synthesis.model import (
     ASSISTANT,
     AnchorStatus,
@@ -48,10 +47,9 @@ __all__ = [
     "MatrixColumn",
     "MatrixStudy",
     "ThemeMatrix",
+    "analysis_table",
     "code_themes",
     "counts_as_evidence",
-    "markdown_table",
-    "markdown_text",
     "matrix_table",
     "natural_key",
     "theme_matrix",
@@ -227,42 +225,18 @@ def matrix_table(matrix: ThemeMatrix) -> CharacteristicsTable:
     )
 
 
-def _csv(matrix: ThemeMatrix) -> bytes:
-    # for analysis: the header and one row per study, nothing else (counts and key terms are in the
-    # other formats; a spreadsheet derives the counts from the marks)
-    out = io.StringIO(newline="")
-    writer = safe_writer(out, lineterminator="\r\n")
-    writer.writerow(["Study", *(column.theme.name for column in matrix.columns)])
-    for study in matrix.studies:
-        writer.writerow([study.label, *(matrix.mark(study, column) for column in matrix.columns)])
-    return out.getvalue().encode("utf-8-sig")  # so that Excel reads the accents right
-
-
-def markdown_text(text: str) -> str:
-    """``text`` safe in a Markdown paragraph or table cell: a pipe would end the cell, a newline the
-    row, a "<" start HTML, and "*" or "_" (the matrix's own mark) start emphasis."""
-    escaped = html.escape(text, quote=False).replace("\\", "\\\\")
-    for char in "|*_`[]":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped.replace("\n", "<br>")
-
-
-def markdown_table(table: CharacteristicsTable) -> str:
-    lines = [f"**{markdown_text(table.title)}**", ""]
-    lines.append("| " + " | ".join(markdown_text(column) for column in table.columns) + " |")
-    lines.append("|" + "---|" * len(table.columns))
-    lines += ["| " + " | ".join(markdown_text(cell) for cell in row) + " |" for row in table.rows]
-    if table.notes:
-        lines.append("")
-        lines += [line for note in table.notes for line in (markdown_text(note), "")][:-1]
-    return "\n".join(lines) + "\n"
+def analysis_table(matrix: ThemeMatrix) -> Table:
+    """For analysis: the header and one row per study, nothing else (counts and key terms are in the
+    other formats; a spreadsheet derives the counts from the marks)."""
+    rows = tuple(
+        (study.label, *(matrix.mark(study, column) for column in matrix.columns)) for study in matrix.studies
+    )
+    return Table(("Study", *(column.theme.name for column in matrix.columns)), rows, row_headers=True)
 
 
 def write_matrix(matrix: ThemeMatrix, format_name: str, handle: BinaryIO) -> None:
     """Write ``matrix`` in one of :data:`MATRIX_FORMATS` (Markdown, CSV and HTML are byte-stable)."""
     if format_name == "csv":
-        handle.write(_csv(matrix))
-    elif format_name == "md":
-        handle.write(markdown_table(matrix_table(matrix)).encode("utf-8"))
+        handle.write(csv_table(analysis_table(matrix)))
     else:
-        write_table(matrix_table(matrix), format_name, handle)
+        write_table(matrix_table(matrix), format_name, handle, notes=NoteStyle.PARAGRAPHS)

@@ -18,13 +18,9 @@ from typing import Any
 from synthesist.errors import UserError
 from synthesist.reporting.docx_tables import (
     TableLayout,
-    add_caption,
-    add_note,
-    add_table,
     keep_with_next,
     new_document,
     page_widths,
-    plan_table,
     start_section,
 )
 from synthesist.reporting.prisma_output import convert_svg
@@ -42,6 +38,7 @@ from synthesist.reporting.report.model import (
     Section,
     Table,
 )
+from synthesist.reporting.tables import add_docx_table, docx_layout
 
 __all__ = ["render_docx"]
 
@@ -63,7 +60,7 @@ def render_docx(report: Report) -> bytes:
         _notice(document, report.notice)
     items = [item for section in report.sections for item in _flatten(section, 1)]
     layouts = {
-        index: plan_table(table.header, table.rows, page)
+        index: docx_layout(table, page)
         for index, (block, _) in enumerate(items)
         if (table := _as_table(block)) is not None
     }
@@ -146,7 +143,7 @@ def _block(document: Any, block: Block, level: int, layout: TableLayout | None) 
     else:
         table = _as_table(block)
         assert table is not None and layout is not None
-        _table(document, table, layout)
+        add_docx_table(document, table, layout)
 
 
 def _figure(document: Any, figure: Figure) -> None:
@@ -160,10 +157,3 @@ def _figure(document: Any, figure: Figure) -> None:
         document.add_picture(io.BytesIO(png), width=Cm(_FIGURE_WIDTH_CM))
         keep_with_next(document.paragraphs[-1])  # the picture's paragraph, kept with its caption
     document.add_paragraph().add_run(figure.caption).italic = True
-
-
-def _table(document: Any, table: Table, layout: TableLayout) -> None:
-    add_caption(document, table.title)
-    add_table(document, table.header, table.rows, layout)
-    for note in table.notes:
-        add_note(document, note)

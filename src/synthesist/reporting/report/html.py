@@ -2,8 +2,9 @@
 external requests, so it can be mailed or archived as is and prints cleanly (tables do not split
 rows, figures do not split, links show as text).
 
-Every piece of project text goes through :func:`html.escape`; figures are our own SVG, inserted
-after dropping the XML prolog (which is not allowed inside HTML).
+Every piece of project text goes through :func:`html.escape` (tables through
+:mod:`synthesist.reporting.tables`, with the same rule); figures are our own SVG, inserted after
+dropping the XML prolog (which is not allowed inside HTML).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from synthesist.reporting.report.model import (
     Section,
     Table,
 )
+from synthesist.reporting.tables import html_notes, html_table
 
 __all__ = ["render_html"]
 
@@ -119,33 +121,11 @@ def _block(block: Block, level: int) -> str:
         svg = _PROLOG.sub("", block.svg, count=1)
         return f"<figure{anchor}>{svg}<figcaption>{_e(block.caption)}</figcaption></figure>"
     if isinstance(block, Checklist):
-        return _checklist(block)
+        return _table(block.as_table())
     return _table(block)
 
 
-def _checklist(checklist: Checklist) -> str:
-    # as the table, but with each location a link to the section that covers the item
-    table = checklist.as_table()
-    html_table = _table(table)
-    for item in checklist.items:
-        if item.anchor and item.location:
-            plain = _cell(item.where, "td")
-            link = f'<td><a href="#{_e(item.anchor)}">{_e(item.location)}</a></td>'
-            html_table = html_table.replace(plain, link)
-    return html_table
-
-
-def _cell(text: str, tag: str) -> str:
-    css = ' class="todo"' if text == "to be written by the authors" else ""
-    return f"<{tag}{css}>" + "<br>".join(_e(line) for line in text.split("\n")) + f"</{tag}>"
-
-
 def _table(table: Table) -> str:
-    anchor = f' id="{_e(table.anchor)}"' if table.anchor else ""
-    rows = [f"<table{anchor}>", f"<caption>{_e(table.title)}</caption>"]
-    rows.append("<thead><tr>" + "".join(_cell(h, "th") for h in table.header) + "</tr></thead><tbody>")
-    rows += ["<tr>" + "".join(_cell(c, "td") for c in row) + "</tr>" for row in table.rows]
-    rows.append("</tbody></table>")
-    if table.notes:
-        rows.append('<div class="notes">' + "".join(f"<p>{_e(n)}</p>" for n in table.notes) + "</div>")
-    return "\n".join(rows)
+    # a checklist's locations are links to the sections that cover its items (cells of kind LINK)
+    notes = html_notes(table)
+    return html_table(table) + (f'\n<div class="notes">{"".join(notes)}</div>' if notes else "")

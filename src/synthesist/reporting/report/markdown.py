@@ -1,8 +1,8 @@
 """The report as Markdown: deterministic text (the golden-file tests compare it byte for byte).
 
 Every section gets an ``<a id>`` before its heading so that links such as ``#theme-communication``
-work on GitHub and in most converters; text is escaped with the matrix's own escaper so a pipe in a
-study's title cannot break a table.
+work on GitHub and in most converters; text is escaped by :func:`synthesist.reporting.tables.markdown_text`
+(the one Markdown escaping rule, the tables' too) so a pipe in a study's title cannot break a table.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from synthesist.reporting.report.model import (
     Quote,
     Report,
     Section,
-    Table,
 )
-from synthesist.synthesis.matrix import markdown_text as esc
+from synthesist.reporting.tables import markdown_table
+from synthesist.reporting.tables import markdown_text as esc
 
 __all__ = ["render_markdown"]
 
@@ -82,17 +82,5 @@ def _block(block: Block, level: int) -> list[str]:
             "",
         ]
     if isinstance(block, Checklist):
-        return _table(block.as_table())
-    return _table(block)
-
-
-def _table(table: Table) -> list[str]:
-    anchor = [f'<a id="{table.anchor}"></a>', ""] if table.anchor else []
-    lines = [*anchor, f"**{esc(table.title)}**", ""]
-    lines.append("| " + " | ".join(esc(cell) for cell in table.header) + " |")
-    lines.append("|" + "---|" * len(table.header))
-    lines += ["| " + " | ".join(esc(cell) for cell in row) + " |" for row in table.rows]
-    lines.append("")
-    for note in table.notes:
-        lines += [f"_{esc(note)}_", ""]
-    return lines
+        return markdown_table(block.as_table())
+    return markdown_table(block)

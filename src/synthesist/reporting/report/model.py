@@ -1,12 +1,15 @@
 """The review report as data, before any format: sections of headings, paragraphs, tables, figures,
 quotes and checklists. The services build it once; each renderer (Markdown, HTML, DOCX) only lays it
-out, so the three formats cannot say different things."""
+out, so the three formats cannot say different things. A table is the one table model of
+:mod:`synthesist.reporting.tables`, rendered by its renderers."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from synthesist.reporting.tables import Cell, CellKind, Table
 
 __all__ = [
     "Block",
@@ -54,21 +57,6 @@ class Quote:
 
 
 @dataclass(frozen=True)
-class Table:
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    caption: str  # without its number: "Characteristics of the included studies"
-    notes: tuple[str, ...] = ()
-    anchor: str | None = None
-    number: str | None = None  # "1", "S2": given by Report.number_tables, never by the builders
-
-    @property
-    def title(self) -> str:
-        """The caption as every format prints it: "Table 1. Characteristics of the included studies"."""
-        return f"Table {self.number}. {self.caption}" if self.number else self.caption
-
-
-@dataclass(frozen=True)
 class Figure:
     svg: str  # the SVG document as text
     caption: str
@@ -91,6 +79,14 @@ class ChecklistItem:
             return TO_BE_WRITTEN
         return f"{self.location} (#{self.anchor})" if self.anchor else self.location
 
+    def cell(self) -> Cell:
+        """:attr:`where` as a table cell: a link to the section, or a gap flagged for the authors."""
+        if self.location is None:
+            return Cell(TO_BE_WRITTEN, CellKind.TODO)
+        if self.anchor:
+            return Cell(self.location, CellKind.LINK, href=f"#{self.anchor}")
+        return Cell(self.location)
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -101,7 +97,7 @@ class Checklist:
     number: str | None = None  # as Table.number
 
     def as_table(self) -> Table:
-        rows = tuple((item.number, item.topic, item.text, item.where) for item in self.items)
+        rows = tuple((item.number, item.topic, item.text, item.cell()) for item in self.items)
         done = sum(1 for item in self.items if item.location)
         return Table(
             ("Item", "Topic", "Checklist item (paraphrased)", "Location in this report"),

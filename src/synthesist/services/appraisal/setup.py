@@ -19,10 +19,11 @@ from synthesist.appraisal.model import AppraisalMode, StoredAnswer, StudyStatus
 from synthesist.appraisal.rules import Coverage, Rating, RuleSet, check_rules, describe_counts
 from synthesist.appraisal.status import StudyAppraisal, derive
 from synthesist.errors import ProtocolError
-from synthesist.review.protocol_errors import KeyProblem, protocol_error
-from synthesist.review.toml_lines import KeyPath, find_key_line, key_lines
-from synthesist.services.fulltext.reports import StudyView, list_studies
+from synthesist.ports import UnitOfWork
+from synthesist.services.fulltext.reports import StudyView, list_studies, list_studies_in
 from synthesist.services.fulltext.study_refs import study_ref
+from synthesist.toml_errors import KeyProblem, protocol_error
+from synthesist.toml_lines import KeyPath, find_key_line, key_lines
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "check_setup_rules",
     "coverage_of",
     "load_appraisals",
+    "load_appraisals_in",
     "require_valid_rules",
     "unknown_answers",
 ]
@@ -198,11 +200,24 @@ def load_appraisals(
     """Every included study (or those of ``views``) with its appraisal; ``rate`` needs valid rules
     (call :func:`require_valid_rules` first), else ratings are left out."""
     chosen = list(views) if views is not None else list_studies(workspace, included_only=True)
+    with workspace.unit_of_work(write=False) as uow:
+        return load_appraisals_in(uow, workspace, setup, rate=rate, views=chosen)
+
+
+def load_appraisals_in(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    setup: AppraisalSetup,
+    *,
+    rate: bool = True,
+    views: Sequence[StudyView] | None = None,
+) -> list[AppraisedStudy]:
+    """:func:`load_appraisals` inside a unit of work the caller already has open (one snapshot)."""
+    chosen = list(views) if views is not None else list_studies_in(uow, workspace, included_only=True)
     checklist = setup.checklist
     ids = [view.study.id for view in chosen if view.study.id is not None]
-    with workspace.unit_of_work(write=False) as uow:
-        answers = uow.appraisal.answers(checklist.id, ids) if ids else []
-        categories = uow.appraisal.categories(checklist.id)
+    answers = uow.appraisal.answers(checklist.id, ids) if ids else []
+    categories = uow.appraisal.categories(checklist.id)
     by_study: dict[int, list[StoredAnswer]] = {}
     for answer in answers:
         by_study.setdefault(answer.study_id, []).append(answer)

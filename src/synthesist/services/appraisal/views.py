@@ -6,14 +6,15 @@ of it are complete)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from synthesist.appraisal.checklist import Question
 from synthesist.appraisal.model import AppraisalMode, StoredAnswer, StudyStatus
 from synthesist.appraisal.status import QuestionState, waiting_questions
 from synthesist.events import LoggedEvent
+from synthesist.ports import UnitOfWork
 from synthesist.reporting.appraisal_table import AppraisalTable, TableColumn, TableGroup, TableRow
-from synthesist.review.protocol_errors import KeyProblem
 from synthesist.screening.agreement import Agreement, agreement
 from synthesist.services.appraisal.setup import (
     AppraisalSetup,
@@ -21,10 +22,12 @@ from synthesist.services.appraisal.setup import (
     appraisal_setup,
     check_setup_rules,
     load_appraisals,
+    load_appraisals_in,
     require_valid_rules,
 )
-from synthesist.services.fulltext.reports import list_studies
+from synthesist.services.fulltext.reports import list_studies_in
 from synthesist.services.fulltext.study_refs import resolve_study
+from synthesist.toml_errors import KeyProblem
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "appraisal_table",
     "redact_blind_appraisal",
     "study_detail",
+    "study_detail_in",
+    "table_of",
     "waiting_studies",
 ]
 
@@ -96,9 +101,17 @@ class StudyDetail:
 
 def study_detail(workspace: Workspace, study: str, viewer: str) -> StudyDetail:
     """A study's appraisal as ``viewer`` may see it: in blind dual appraisal only their own answers."""
-    setup = appraisal_setup(workspace)
-    chosen = resolve_study(list_studies(workspace, included_only=True), study)
-    [found] = load_appraisals(workspace, setup, rate=not check_setup_rules(workspace, setup), views=[chosen])
+    with workspace.unit_of_work(write=False) as uow:
+        return study_detail_in(uow, workspace, appraisal_setup(workspace), study, viewer)
+
+
+def study_detail_in(
+    uow: UnitOfWork, workspace: Workspace, setup: AppraisalSetup, study: str, viewer: str
+) -> StudyDetail:
+    """:func:`study_detail` inside a unit of work the caller already has open (one snapshot)."""
+    chosen = resolve_study(list_studies_in(uow, workspace, included_only=True), study)
+    rate = not check_setup_rules(workspace, setup)
+    [found] = load_appraisals_in(uow, workspace, setup, rate=rate, views=[chosen])
     latest: dict[tuple[str, str], StoredAnswer] = {}
     for answer in found.appraisal.visible_to(viewer):
         latest[(answer.question, answer.reviewer)] = answer
@@ -155,7 +168,11 @@ def appraisal_table(workspace: Workspace) -> AppraisalTable:
     rules must be sound (:class:`~synthesist.errors.ProtocolError` naming the lines otherwise)."""
     setup = appraisal_setup(workspace)
     require_valid_rules(workspace, setup)
-    studies = load_appraisals(workspace, setup)
+    return table_of(setup, load_appraisals(workspace, setup))
+
+
+def table_of(setup: AppraisalSetup, studies: Sequence[AppraisedStudy]) -> AppraisalTable:
+    """:func:`appraisal_table` of studies already loaded (rated: the rules must be sound)."""
     checklist = setup.checklist
     groups: list[TableGroup] = []
     categories: list[str | None] = [section.id for section in checklist.categories] or [None]

@@ -42,12 +42,12 @@ from synthesist.events import CodebookLoaded, CodeChanged, ThemeChanged
 from synthesist.ports import UnitOfWork
 from synthesist.review.protocol import CodebookCode, CodebookSection
 from synthesist.review.protocol import Theme as CodebookTheme
-from synthesist.review.protocol_errors import describe_validation_error, protocol_error, syntax_error
 from synthesist.services.synthesis.codes import create_code_in
 from synthesist.services.synthesis.refs import same_name
 from synthesist.services.synthesis.themes import assign_in, create_theme_in
 from synthesist.synthesis.entries import HistoryAction
 from synthesist.synthesis.model import Code, Theme, ThemeLevel
+from synthesist.toml_errors import describe_validation_error, protocol_error, syntax_error
 from synthesist.workspace import Workspace
 
 __all__ = ["CodebookChanges", "codebook_in_use", "load_codebook"]

@@ -1,4 +1,9 @@
-"""Plain-words messages for mistakes in ``review.toml``, each with the line it is on.
+"""Plain-words messages for mistakes in ``review.toml`` and the other TOML files a project keeps
+(checklists, prisma.toml, the codebook, search strategies), each with the line it is on.
+
+Here, below every package, because the protocol (:mod:`synthesist.review`) and the areas whose
+files it names (:mod:`synthesist.appraisal`'s checklists, for one) both report mistakes this way:
+in ``review`` it made ``review`` and ``appraisal`` import each other.
 
 The people editing review.toml are nurses, librarians and academics, not programmers, so pydantic's
 messages ("Input should be a valid string", ``loc=('screening', 'title_abstract', 'mode')``) are
@@ -19,7 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from synthesist.errors import ProtocolError
-from synthesist.review.toml_lines import KeyPath, find_key_line, key_lines, unterminated_string_line
+from synthesist.toml_lines import KeyPath, find_key_line, key_lines, unterminated_string_line
 
 __all__ = [
     "ItemProblem",
