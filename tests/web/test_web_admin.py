@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthesist.cli.main import app as cli
-from synthesist.cli.web import uvicorn_options
+from synthesist.cli.project.serve import uvicorn_options
 from synthesist.errors import UserError
 from synthesist.services.accounts.users import LOGIN_ATTEMPTS, disable_user, enable_user, list_users
 from synthesist.services.records.reading import read_log

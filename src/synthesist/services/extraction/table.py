@@ -8,6 +8,7 @@ whose extraction is not final yet is still listed, and named in the notes.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ __all__ = [
     "INCLUDED_STUDY_COLUMNS",
     "TableOutput",
     "characteristics_table",
+    "characteristics_table_bytes",
     "export_included_studies",
     "included_study_rows",
     "table_format_for",
@@ -88,6 +90,13 @@ def table_format_for(path: Path | None, chosen: str | None) -> str:
 class TableOutput:
     table: CharacteristicsTable
     format: str
+
+
+def characteristics_table_bytes(workspace: Workspace, format_name: str) -> bytes:
+    """The table of characteristics as a file's content (``csv``, ``md``, ``html`` or ``docx``)."""
+    buffer = io.BytesIO()
+    write_table(characteristics_table(workspace), format_name, buffer)
+    return buffer.getvalue()
 
 
 def write_characteristics_table(workspace: Workspace, handle: BinaryIO, format_name: str) -> TableOutput:

@@ -26,7 +26,7 @@ from synthesist.extraction.values import ValueProblem, derived_value, parse_valu
 from synthesist.fulltext.model import Report
 from synthesist.ports import UnitOfWork
 from synthesist.review.extraction_settings import ExtractionField, ExtractionSection
-from synthesist.services.fulltext.reports import StudyView, list_studies
+from synthesist.services.fulltext.reports import StudyView, list_studies, list_studies_in
 from synthesist.services.fulltext.study_refs import resolve_study, stored_study_id, study_ref
 from synthesist.workspace import Workspace
 
@@ -49,6 +49,7 @@ __all__ = [
     "set_value",
     "studies_to_extract",
     "study_form",
+    "study_form_in",
 ]
 
 
@@ -350,11 +351,16 @@ class StudyForm:
 def study_form(workspace: Workspace, study: str) -> StudyForm:
     """The form of one included study for the acting reviewer: each field with its current value
     (only the reviewer's own in dual extraction) and the study's reports (for their text)."""
-    settings = extraction_form(workspace)
-    view = resolve_study(list_studies(workspace, included_only=True), study)
     with workspace.unit_of_work(write=False) as uow:
-        found = load_extractions(uow, settings, [view])[0]
-        reports = uow.fulltext.reports(view.study.record_ids)
+        return study_form_in(uow, workspace, study)
+
+
+def study_form_in(uow: UnitOfWork, workspace: Workspace, study: str) -> StudyForm:
+    """:func:`study_form` inside a unit of work the caller already has open (one snapshot)."""
+    settings = extraction_form(workspace)
+    view = resolve_study(list_studies_in(uow, workspace, included_only=True), study)
+    found = load_extractions(uow, settings, [view])[0]
+    reports = uow.fulltext.reports(view.study.record_ids)
     return StudyForm(found, form_entries(found, workspace.actor), reports)
 
 

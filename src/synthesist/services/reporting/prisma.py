@@ -30,7 +30,7 @@ from synthesist.services.fulltext.reports import included_totals, list_studies
 from synthesist.services.screening.decisions import overview_in
 from synthesist.workspace import Workspace
 
-__all__ = ["PrismaResult", "convert_prisma_csv", "prisma_counts", "write_prisma"]
+__all__ = ["PrismaResult", "convert_prisma_csv", "prisma_counts", "prisma_document", "write_prisma"]
 
 # A source searched as a trials register (PRISMA 2020 counts registers apart from databases).
 _REGISTER = re.compile(
@@ -148,6 +148,18 @@ def _records(n: int) -> str:
 
 def _they(n: int) -> str:
     return "it counts" if n == 1 else "they count"
+
+
+def prisma_document(workspace: Workspace, format_name: str) -> tuple[bytes, PrismaResult]:
+    """The diagram (``svg``, ``png``, ``pdf``) or the PRISMA2020 package's CSV (``csv``) as a file's
+    content, with the counts it shows; the caller decides where it goes."""
+    from synthesist.reporting.prisma_csv import prisma_csv_text
+    from synthesist.reporting.prisma_output import render_prisma
+
+    result = prisma_counts(workspace)
+    if format_name == "csv":
+        return prisma_csv_text(result.counts).encode("utf-8"), result
+    return render_prisma(result.counts, format_name), result
 
 
 def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:

@@ -36,6 +36,7 @@ __all__ = [
     "build_report",
     "parse_formats",
     "render_report",
+    "report_document",
     "report_steps",
     "write_report",
 ]
@@ -309,6 +310,12 @@ def render_report(report: Report, format_name: str) -> bytes:
     if format_name == "html":
         return render_html(report).encode("utf-8")
     return render_docx(report)
+
+
+def report_document(workspace: Workspace, format_name: str) -> bytes:
+    """The whole report as one file's content, built as the workspace's actor may see the project
+    (the methods' counts of decisions leave out votes still blind to them)."""
+    return render_report(build_report(workspace), format_name)
 
 
 def write_report(report: Report, folder: Path, formats: Sequence[str] = REPORT_FORMATS) -> list[Path]:

@@ -9,6 +9,7 @@ then calls the pure functions of :mod:`synthesist.synthesis.matrix` and
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -43,6 +44,7 @@ __all__ = [
     "sensitivity_report",
     "study_ratings",
     "synthesis_matrix",
+    "synthesis_matrix_document",
     "theme_evidence_views",
     "write_sensitivity_report",
     "write_synthesis_matrix",
@@ -111,6 +113,15 @@ def study_ratings(workspace: Workspace) -> Ratings:
 
 def synthesis_matrix(workspace: Workspace, level: ThemeLevel = ThemeLevel.ANALYTICAL) -> ThemeMatrix:
     return theme_matrix(coding_snapshot(workspace), included_rows(workspace), level)
+
+
+def synthesis_matrix_document(
+    workspace: Workspace, format_name: str, level: ThemeLevel = ThemeLevel.ANALYTICAL
+) -> bytes:
+    """The theme × study matrix as a file's content in one of :data:`MATRIX_FORMATS`."""
+    buffer = io.BytesIO()
+    write_synthesis_matrix(workspace, buffer, format_name, level)
+    return buffer.getvalue()
 
 
 def write_synthesis_matrix(

@@ -18,22 +18,32 @@ Which themes a coding rolls up to: :func:`synthesist.synthesis.themes.themes_of_
 
 from __future__ import annotations
 
-from synthesist.services.fulltext.reports import list_studies
+from synthesist.ports import UnitOfWork
+from synthesist.services.fulltext.reports import StudyView, list_studies, list_studies_in
 from synthesist.synthesis.model import Coding, CodingSnapshot
 from synthesist.workspace import Workspace
 
-__all__ = ["coding_snapshot"]
+__all__ = ["coding_snapshot", "coding_snapshot_in"]
 
 
 def coding_snapshot(workspace: Workspace) -> CodingSnapshot:
     """Documents, codes, themes, active codings and study labels, read in one transaction."""
     views = list_studies(workspace)  # its own reads (the screening overview); labels only
     with workspace.unit_of_work(write=False) as uow:
-        documents = uow.synthesis.documents()
-        codes = uow.synthesis.codes()
-        themes = uow.synthesis.themes()
-        codings: list[Coding] = [stored.coding for stored in uow.synthesis.codings()]
-        studies = {study.id: study.label for study in uow.fulltext.studies()}
+        return _snapshot(uow, views)
+
+
+def coding_snapshot_in(uow: UnitOfWork, workspace: Workspace) -> CodingSnapshot:
+    """:func:`coding_snapshot` inside a unit of work the caller already has open."""
+    return _snapshot(uow, list_studies_in(uow, workspace))
+
+
+def _snapshot(uow: UnitOfWork, views: list[StudyView]) -> CodingSnapshot:
+    documents = uow.synthesis.documents()
+    codes = uow.synthesis.codes()
+    themes = uow.synthesis.themes()
+    codings: list[Coding] = [stored.coding for stored in uow.synthesis.codings()]
+    studies = {study.id: study.label for study in uow.fulltext.studies()}
     labels = {
         view.study.id: view.study.label for view in views if view.included and view.study.id is not None
     }

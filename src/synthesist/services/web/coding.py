@@ -23,7 +23,7 @@ from synthesist.services.synthesis.outputs import included_rows, study_ratings
 from synthesist.services.synthesis.refs import find_code
 from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.matrix import code_themes, counts_as_evidence, theme_matrix
-from synthesist.synthesis.model import Code, Coding, Document, Theme, ThemeLevel
+from synthesist.synthesis.model import Code, Coding, CodingSnapshot, Document, Theme, ThemeLevel
 from synthesist.synthesis.spans import SpanRequest, parse_kind, resolve_span
 from synthesist.synthesis.themes import children
 from synthesist.workspace import Workspace
@@ -38,6 +38,7 @@ __all__ = [
     "ThemeNode",
     "code_selection",
     "code_tree",
+    "code_tree_of",
     "counted_matrix",
 ]
 
@@ -144,7 +145,11 @@ class CodeTree:
 
 
 def code_tree(workspace: Workspace, document_id: int | None = None) -> CodeTree:
-    snapshot = coding_snapshot(workspace)
+    return code_tree_of(coding_snapshot(workspace), document_id)
+
+
+def code_tree_of(snapshot: CodingSnapshot, document_id: int | None = None) -> CodeTree:
+    """The codebook as a tree with counts, from a snapshot the caller has read."""
     human = [coding for coding in snapshot.codings if counts_as_evidence(coding)]
     live = sorted((c for c in snapshot.codes if c.merged_into is None), key=lambda c: c.name.casefold())
     nodes = {

@@ -33,14 +33,18 @@ __all__ = [
     "AnswerInput",
     "CheckedAnswers",
     "CheckedExtraction",
+    "CountsInput",
+    "FieldInput",
     "check_answers",
     "check_extraction",
     "count_parts",
     "extraction_refusal",
+    "field_text",
     "rating_explanation",
     "save_answers",
     "save_extraction",
     "selected_choices",
+    "stored_input",
 ]
 
 REQUIRED_MISSING = "Required: fill this in before marking the study complete."
@@ -115,6 +119,41 @@ def save_extraction(
         texts[name] = checked.texts.get(name, "")
     _, changed = save_values(workspace, study, texts, complete=complete)
     return len(changed)
+
+
+@dataclass(frozen=True)
+class CountsInput:
+    """A participant-counts field as the form's controls hold it: a number per group of the field
+    (in the field's order) and the total, each as typed (empty: not given)."""
+
+    groups: tuple[str, ...] = ()
+    total: str = ""
+
+
+FieldInput = str | tuple[str, ...] | CountsInput
+"""One field of the extraction form as typed: text, the choices ticked (multi-choice) or counts."""
+
+
+def field_text(item: ExtractionField, given: FieldInput) -> str:
+    """The text the extraction services parse for a field as typed (``patients=12, total=15``)."""
+    if isinstance(given, CountsInput):
+        parts = [f"{group}={typed}" for group, typed in zip(item.groups, given.groups, strict=False) if typed]
+        if given.total:
+            parts.append(f"total={given.total}")
+        return ", ".join(parts)
+    if isinstance(given, tuple):
+        return "; ".join(given)
+    return given
+
+
+def stored_input(item: ExtractionField, stored: str | None) -> FieldInput:
+    """What the form's controls show for a stored value."""
+    if item.type == "multi_choice":
+        return tuple(selected_choices(stored))
+    if item.type == "participant_counts":
+        counts = count_parts(stored)
+        return CountsInput(tuple(counts.get(group, "") for group in item.groups), counts.get("total", ""))
+    return stored or ""
 
 
 def count_parts(stored: str | None) -> dict[str, str]:

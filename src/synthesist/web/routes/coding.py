@@ -11,26 +11,23 @@ a colleague's coding stays out of sight until the coders compare, so it cannot s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import pairwise
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from synthesist.errors import Forbidden, UserError
-from synthesist.services.synthesis.coding import (
-    document_view,
-    list_documents,
-    no_coding_of_yours,
-    remove_coding,
-    visible_to,
+from synthesist.errors import UserError
+from synthesist.services.synthesis.coding import list_documents
+from synthesist.services.synthesis.suggest import suggest
+from synthesist.services.web.coding import SpanChoice, code_selection
+from synthesist.services.web.pages_coding import (
+    accept_pending,
+    coding_document_page,
+    reject_pending,
+    remove_own_coding,
 )
-from synthesist.services.synthesis.suggest import accept_suggestion, reject_suggestion, suggest
-from synthesist.services.web.coding import SpanChoice, code_selection, code_tree
-from synthesist.synthesis.model import Coding, CodingOrigin, SpanKind
-from synthesist.synthesis.segments import Segment
+from synthesist.synthesis.model import SpanKind
 from synthesist.web.auth import Member, Reviewer
 from synthesist.web.routes.projects import page
 
@@ -39,50 +36,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/p/{key}")
 
 KIND_WORDS = {SpanKind.QUOTE: "participant quote", SpanKind.INTERPRETATION: "author interpretation"}
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of a segment's text with the same codings over it (``start``: its offset in the text)."""
-
-    start: int
-    text: str
-    codes: list[str]  # the names of the codings over it, none for uncoded text
-
-
-@dataclass(frozen=True)
-class SegmentRow:
-    segment: Segment
-    pieces: list[Piece]
-    codings: list[Coding]  # the visible codings that start in this segment
-
-
-def _visible(coding: Coding, user: str) -> bool:
-    """The viewer's own codings and the agreed ones; never a colleague's, and suggestions are
-    listed apart (the same rule as the log's: ``visible_to``)."""
-    return coding.origin is not CodingOrigin.SUGGESTED and visible_to(coding, user)
-
-
-def _rows(
-    text: str, parts: tuple[Segment, ...], codings: list[Coding], names: dict[int, str]
-) -> list[SegmentRow]:
-    rows = []
-    for segment in parts:
-        cuts = {segment.start, segment.end}
-        for coding in codings:
-            for at in (coding.start, coding.end):
-                if segment.start < at < segment.end:
-                    cuts.add(at)
-        bounds = sorted(cuts)
-        pieces = []
-        for start, end in pairwise(bounds):
-            over = [
-                names.get(c.code_id, f"code {c.code_id}") for c in codings if c.start < end and start < c.end
-            ]
-            pieces.append(Piece(start, text[start:end], sorted(set(over), key=str.casefold)))
-        starting = [c for c in codings if segment.start <= c.start < segment.end]
-        rows.append(SegmentRow(segment, pieces, starting))
-    return rows
 
 
 @router.get("/coding", response_class=HTMLResponse)
@@ -97,19 +50,16 @@ def coding_document(
     document_id: int,
     done: Annotated[str, Query()] = "",
 ) -> Response:
-    view = document_view(access.workspace, document_id)
-    mine = [c for c in view.codings if _visible(c, access.user)]
-    pending = [c for c in view.codings if c.origin is CodingOrigin.SUGGESTED]
-    tree = code_tree(access.workspace, view.document.id)
+    shown = coding_document_page(access.workspace, document_id, access.user)
     return page(
         request,
         access,
         "coding_document.html",
-        view=view,
-        rows=_rows(view.document.text, view.segments, mine, view.code_names),
-        codings=mine,
-        suggestions=pending,
-        tree=tree,
+        view=shown.view,
+        rows=shown.rows,
+        codings=shown.codings,
+        suggestions=shown.suggestions,
+        tree=shown.tree,
         kinds=KIND_WORDS,
         can_code=access.role.can_screen(),
         done=done,
@@ -162,17 +112,7 @@ def coding_apply(
 
 @router.post("/coding/{document_id}/remove/{coding_id}")
 def coding_remove(access: Reviewer, document_id: int, coding_id: int) -> Response:
-    view = document_view(access.workspace, document_id)
-    found = next((c for c in view.codings if c.id == coding_id), None)
-    if found is None or not visible_to(found, access.user):
-        # a colleague's coding answers as an unknown id does, so ids cannot be probed
-        raise no_coding_of_yours(coding_id)
-    if found.origin is not CodingOrigin.HUMAN:
-        raise Forbidden(
-            f"coding {coding_id} is {found.coder}'s; a coder takes off only their own codings",
-            hint="Disagreements between coders are settled with synthesist code resolve.",
-        )
-    remove_coding(access.workspace, coding_id)
+    remove_own_coding(access.workspace, document_id, coding_id, access.user)
     return _back(access, document_id, f"Removed coding {coding_id}.")
 
 
@@ -184,20 +124,9 @@ def coding_suggest(access: Reviewer, document_id: int) -> Response:
     return _back(access, document_id, message, "#suggestions")
 
 
-def _pending(access: Reviewer, document_id: int, suggestion_id: int) -> Coding:
-    view = document_view(access.workspace, document_id)
-    found = next(
-        (c for c in view.codings if c.id == suggestion_id and c.origin is CodingOrigin.SUGGESTED), None
-    )
-    if found is None:
-        raise UserError(f"suggestion {suggestion_id} is not waiting on this document; reload the page")
-    return found
-
-
 @router.post("/coding/{document_id}/suggestions/{suggestion_id}/accept")
 def suggestion_accept(access: Reviewer, document_id: int, suggestion_id: int) -> Response:
-    _pending(access, document_id, suggestion_id)
-    made = accept_suggestion(access.workspace, suggestion_id, reviewer=access.user)
+    made = accept_pending(access.workspace, document_id, suggestion_id, access.user)
     return _back(
         access, document_id, f"Accepted suggestion {suggestion_id} as coding {made.id}.", f"#coding-{made.id}"
     )
@@ -205,6 +134,5 @@ def suggestion_accept(access: Reviewer, document_id: int, suggestion_id: int) ->
 
 @router.post("/coding/{document_id}/suggestions/{suggestion_id}/reject")
 def suggestion_reject(access: Reviewer, document_id: int, suggestion_id: int) -> Response:
-    _pending(access, document_id, suggestion_id)
-    reject_suggestion(access.workspace, suggestion_id, reviewer=access.user)
+    reject_pending(access.workspace, document_id, suggestion_id, access.user)
     return _back(access, document_id, f"Rejected suggestion {suggestion_id}.", "#suggestions")

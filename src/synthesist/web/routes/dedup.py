@@ -18,22 +18,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from synthesist.dedup.model import PairStatus, StoredPair
-from synthesist.errors import NotFound, UserError
+from synthesist.dedup.model import PairStatus
+from synthesist.errors import UserError
 from synthesist.records.model import Record
-from synthesist.records.stored import StoredRecord
-from synthesist.services.dedup.review import (
-    decide_pair,
-    differing_fields,
-    list_groups,
-    list_pairs,
-    review_queue,
-    set_group_primary,
-    show_group,
-    undo_group,
-)
-from synthesist.services.dedup.runs import DedupRunResult, run_dedup
-from synthesist.services.records.reading import get_record, project_status
+from synthesist.services.dedup.review import decide_pair, set_group_primary, show_group, undo_group
+from synthesist.services.dedup.runs import DedupRunResult
+from synthesist.services.web.pages_dedup import DuplicatesPage, run_and_show
+from synthesist.services.web.pages_dedup import duplicates_page as duplicates_page_view
 from synthesist.web.auth import Member, Owner, Reviewer
 from synthesist.web.routes.projects import page
 
@@ -123,52 +114,32 @@ def compare_rows(records: list[Record], differing: set[str] | None = None) -> li
     return rows
 
 
-def _find_pair(access: Member, pair_id: int) -> StoredPair:
-    for pair in list_pairs(access.workspace):
-        if pair.id == pair_id:
-            return pair
-    raise NotFound(f"there is no duplicate pair {pair_id}", hint="The review queue lists the open pairs.")
-
-
-def _pair_context(first: StoredRecord, second: StoredRecord, pair: StoredPair) -> dict[str, object]:
-    differing = set(differing_fields(first.record, second.record))
-    return {
-        "pair": pair,
-        "pending": pair.status is PairStatus.PENDING,
-        "first": first,
-        "second": second,
-        "rows": compare_rows([first.record, second.record], differing),
-    }
-
-
 def _duplicates_page(
-    request: Request, access: Member, *, pair_id: int | None = None, ran: DedupRunResult | None = None,
+    request: Request, access: Member, shown: DuplicatesPage, *, ran: DedupRunResult | None = None,
     message: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    queue = review_queue(access.workspace)
     context: dict[str, object] = {}
-    current = next((view for view in queue if view.pair.id == pair_id), None) if pair_id else None
-    if pair_id is not None and current is None:
-        pair = _find_pair(access, pair_id)  # decided already, or its records merged meanwhile
-        first, second = get_record(access.workspace, pair.first), get_record(access.workspace, pair.second)
-        context = _pair_context(first, second, pair)
-    elif current is not None or queue:
-        view = current or queue[0]
-        context = _pair_context(view.first, view.second, view.pair)
-    shown = context.get("pair")
-    position = next((n for n, view in enumerate(queue, start=1) if view.pair is shown), None)
-    later = [view for view in queue if view.pair is not shown]
+    if shown.shown is not None:
+        pair = shown.shown
+        context = {
+            "pair": pair.pair,
+            "pending": pair.pair.status is PairStatus.PENDING,
+            "first": pair.first,
+            "second": pair.second,
+            "rows": compare_rows([pair.first.record, pair.second.record], set(pair.differences)),
+        }
+    later = shown.later
     return page(
         request,
         access,
         "duplicates.html",
-        status=project_status(access.workspace),
-        queue_size=len(queue),
-        position=position,
-        decidable=position is not None,
+        status=shown.status,
+        queue_size=len(shown.queue),
+        position=shown.position,
+        decidable=shown.position is not None,
         next_pair=later[0].pair.id if later else None,
         later=later[:50],
-        groups=list_groups(access.workspace),
+        groups=shown.groups,
         ran=ran,
         message=message,
         can_decide=access.role.can_screen(),
@@ -195,12 +166,12 @@ def duplicates_page(
         message = f"Pair {decided}: the same study record, merged into duplicate group {group}."
     elif decided is not None and outcome == "different":
         message = f"Pair {decided}: different records; they stay apart in later runs."
-    return _duplicates_page(request, access, message=message)
+    return _duplicates_page(request, access, duplicates_page_view(access.workspace), message=message)
 
 
 @router.get("/duplicates/pairs/{pair_id}", response_class=HTMLResponse)
 def pair_page(request: Request, access: Member, pair_id: int) -> Response:
-    return _duplicates_page(request, access, pair_id=pair_id)
+    return _duplicates_page(request, access, duplicates_page_view(access.workspace, pair_id))
 
 
 @router.post("/duplicates/pairs/{pair_id}")
@@ -225,8 +196,8 @@ def decide(
 
 @router.post("/duplicates/run", response_class=HTMLResponse)
 def run(request: Request, access: Owner, scope: Annotated[str, Form()] = "new") -> Response:
-    result = run_dedup(access.workspace, scope="all" if scope == "all" else "new")
-    return _duplicates_page(request, access, ran=result)
+    result, shown = run_and_show(access.workspace, "all" if scope == "all" else "new")
+    return _duplicates_page(request, access, shown, ran=result)
 
 
 @router.get("/duplicates/groups/{group_id}", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ another reviewer's values in any other way.
 
 from __future__ import annotations
 
-import io
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,23 +18,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from synthesist.errors import NotFound, UserError
-from synthesist.extraction.model import Role
-from synthesist.extraction.status import ExtractionStatus
 from synthesist.extraction.values import display_value
-from synthesist.records.stored import StoredRecord
-from synthesist.reporting.characteristics import TABLE_FORMATS, write_table
+from synthesist.reporting.characteristics import TABLE_FORMATS
 from synthesist.review.extraction_settings import ExtractionField
-from synthesist.services.extraction.review import flag_field, resolve, verify_study
-from synthesist.services.extraction.table import characteristics_table
-from synthesist.services.extraction.values import FieldEntry, StudyForm, extraction_status, study_form
-from synthesist.services.records.reading import get_record
-from synthesist.services.web.forms import (
-    CheckedExtraction,
-    check_extraction,
-    count_parts,
-    extraction_refusal,
-    save_extraction,
-    selected_choices,
+from synthesist.services.extraction.table import characteristics_table, characteristics_table_bytes
+from synthesist.services.extraction.values import extraction_form, extraction_status
+from synthesist.services.web.forms import CountsInput, FieldInput
+from synthesist.services.web.pages_extraction import (
+    ExtractionStudyPage,
+    check_study,
+    extraction_study_page,
+    record_consensus,
+    resolve_flag,
+    save_study_form,
 )
 from synthesist.web.auth import Access, Member, Owner, Reviewer
 from synthesist.web.routes.projects import page
@@ -50,7 +46,7 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-Inputs = dict[str, str | list[str]]
+Controls = dict[str, str | list[str]]  # by control name: what each of the form's controls shows
 
 # what the page says after a POST redirected back to it (the ?done= of the redirect)
 DONE = {
@@ -74,94 +70,64 @@ def _input_name(item: ExtractionField) -> str:
     return f"v.{item.name}"
 
 
-def _inputs_from_entries(entries: list[FieldEntry]) -> Inputs:
-    """What each control of the form shows for the stored values."""
-    inputs: Inputs = {}
-    for entry in entries:
-        name = _input_name(entry.field)
-        if entry.field.type == "multi_choice":
-            inputs[name] = selected_choices(entry.value)
-        elif entry.field.type == "participant_counts":
-            counts = count_parts(entry.value)
-            for index, group in enumerate(entry.field.groups):
-                inputs[f"{name}.g{index}"] = counts.get(group, "")
-            inputs[f"{name}.total"] = counts.get("total", "")
+def _controls(fields: tuple[ExtractionField, ...], inputs: Mapping[str, FieldInput]) -> Controls:
+    """What each control of the form shows for the fields' inputs (by field name)."""
+    controls: Controls = {}
+    for item in fields:
+        if item.name not in inputs:
+            continue
+        name, given = _input_name(item), inputs[item.name]
+        if isinstance(given, CountsInput):
+            for index, typed in enumerate(given.groups):
+                controls[f"{name}.g{index}"] = typed
+            controls[f"{name}.total"] = given.total
+        elif isinstance(given, tuple):
+            controls[name] = list(given)
         else:
-            inputs[name] = entry.value or ""
-    return inputs
+            controls[name] = given
+    return controls
 
 
-def _inputs_from_form(fields: tuple[ExtractionField, ...], data: FormData) -> tuple[Inputs, dict[str, str]]:
-    """The controls as submitted (to show back) and each field's text as the services parse it."""
-    inputs: Inputs = {}
-    texts: dict[str, str] = {}
-    shown = set(data.getlist("shown"))  # a field the page did not show (a stale page) stays as it is
+def _inputs_from_form(fields: tuple[ExtractionField, ...], data: FormData) -> dict[str, FieldInput]:
+    """Each field the page showed, as submitted (a field it did not show, on a stale page, stays
+    as it is)."""
+    inputs: dict[str, FieldInput] = {}
+    shown = set(data.getlist("shown"))
     for item in fields:
         name = _input_name(item)
         if item.name not in shown:
             continue
         if item.type == "multi_choice":
-            picked = [value for value in data.getlist(name) if isinstance(value, str)]
-            inputs[name] = picked
-            texts[item.name] = "; ".join(picked)
+            inputs[item.name] = tuple(value for value in data.getlist(name) if isinstance(value, str))
         elif item.type == "participant_counts":
-            parts = []
-            for index, group in enumerate(item.groups):
-                typed = str(data.get(f"{name}.g{index}", "")).strip()
-                inputs[f"{name}.g{index}"] = typed
-                if typed:
-                    parts.append(f"{group}={typed}")
-            total = str(data.get(f"{name}.total", "")).strip()
-            inputs[f"{name}.total"] = total
-            if total:
-                parts.append(f"total={total}")
-            texts[item.name] = ", ".join(parts)
+            groups = tuple(str(data.get(f"{name}.g{index}", "")).strip() for index in range(len(item.groups)))
+            inputs[item.name] = CountsInput(groups, str(data.get(f"{name}.total", "")).strip())
         else:
-            typed = str(data.get(name, ""))
-            inputs[name] = typed
-            texts[item.name] = typed
-    return inputs, texts
-
-
-def _records(form: StudyForm, access: Access) -> list[StoredRecord]:
-    return [get_record(access.workspace, record_id) for record_id in form.study.view.study.record_ids]
+            inputs[item.name] = str(data.get(name, ""))
+    return inputs
 
 
 def _study_page(
-    request: Request,
-    access: Access,
-    form: StudyForm,
-    *,
-    inputs: Inputs | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
+    request: Request, access: Access, shown: ExtractionStudyPage, *, status_code: int = 200
 ) -> Response:
-    study, user = form.study, access.user
-    extraction = study.extraction
-    refusal = extraction_refusal(study, user) if access.role.can_screen() else None
-    checkable = (
-        extraction.mode == "single-verified"
-        and access.role.can_screen()
-        and user not in extraction.extractors
-        and user not in extraction.completed_by(Role.VERIFIER)
-        and extraction.status in (ExtractionStatus.COMPLETE, ExtractionStatus.FLAGGED)
-    )
+    form = shown.form
+    extraction = form.study.extraction
     response = page(
         request,
         access,
         "extraction_study.html",
         form=form,
-        study=study,
+        study=form.study,
         mode=extraction.mode,
         status=extraction.status,
         entries=form.entries,
-        inputs=inputs if inputs is not None else _inputs_from_entries(form.entries),
-        errors=errors or {},
-        records=_records(form, access),
-        editable=access.role.can_screen() and refusal is None,
-        refusal=refusal,
-        completed_by_me=user in extraction.completed_by(Role.EXTRACTOR),
-        checkable=checkable,
+        inputs=_controls(extraction.form, shown.inputs),
+        errors=shown.errors,
+        records=shown.records,
+        editable=shown.editable,
+        refusal=shown.refusal,
+        completed_by_me=shown.completed_by_me,
+        checkable=shown.checkable,
         open_flags=extraction.open_flags,
         fields={item.name: item for item in extraction.form},
         # empty until both extractions are complete: the only place the other's values appear
@@ -207,11 +173,9 @@ def extraction_table_page(request: Request, access: Member) -> Response:
 def extraction_table_download(access: Member, fmt: str) -> Response:
     if fmt not in TABLE_FORMATS:
         raise NotFound(f"there is no table as .{fmt}", hint=f"Download it as {', '.join(TABLE_FORMATS)}.")
-    buffer = io.BytesIO()
-    write_table(characteristics_table(access.workspace), fmt, buffer)
     name = f"{access.workspace.project.key}-characteristics.{fmt}"
     return Response(
-        buffer.getvalue(),
+        characteristics_table_bytes(access.workspace, fmt),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -219,7 +183,9 @@ def extraction_table_download(access: Member, fmt: str) -> Response:
 
 @router.get("/extraction/{study_id}", response_class=HTMLResponse)
 def extraction_study(request: Request, access: Member, study_id: str) -> Response:
-    return _study_page(request, access, study_form(access.workspace, study_id))
+    return _study_page(
+        request, access, extraction_study_page(access.workspace, study_id, access.user, access.role)
+    )
 
 
 @router.post("/extraction/{study_id}")
@@ -233,16 +199,21 @@ def extraction_save(
     """``action``: ``save`` keeps the values (required fields may still be empty); ``complete``
     saves them and marks the reviewer's extraction complete. The whole form is checked first: a
     mistake anywhere shows the form again with the values as typed, and nothing is written."""
-    form = study_form(access.workspace, study_id)
-    inputs, texts = _inputs_from_form(form.study.extraction.form, data)
-    checked: CheckedExtraction = check_extraction(
-        form.study.extraction.form, texts, completing=action == "complete"
+    fields = extraction_form(access.workspace).form
+    complete = action == "complete"
+    outcome = save_study_form(
+        access.workspace,
+        study_id,
+        access.user,
+        access.role,
+        _inputs_from_form(fields, data),
+        complete=complete,
     )
-    if not checked.ok:
-        return _study_page(request, access, form, inputs=inputs, errors=checked.errors, status_code=422)
-    save_extraction(access.workspace, form.study.ref, checked, form.entries, complete=action == "complete")
-    saved = "completed" if action == "complete" else "saved"
-    return RedirectResponse(_study_url(access, form.study.ref, saved), status_code=303)
+    if outcome.refused is not None:
+        return _study_page(request, access, outcome.refused, status_code=422)
+    return RedirectResponse(
+        _study_url(access, outcome.ref, "completed" if complete else "saved"), status_code=303
+    )
 
 
 def _study_url(access: Access, ref: str, done: str = "") -> str:
@@ -260,14 +231,12 @@ def extraction_check(
     suggest: Annotated[str, Form()] = "",
 ) -> Response:
     """Single-verified: ``verify`` records the check; ``flag`` queries one field with a note."""
-    form = study_form(access.workspace, study_id)
-    ref = form.study.ref
-    if action == "verify":
-        verify_study(access.workspace, ref)
-    elif action == "flag":
-        flag_field(access.workspace, ref, field, note, suggest=suggest or None)
-    else:
+    if action not in ("verify", "flag"):
         raise UserError(f"{action!r} is not a check", hint="verify or flag")
+    ref = check_study(
+        access.workspace, study_id, "verify" if action == "verify" else "flag",
+        field_name=field, note=note, suggest=suggest or None,
+    )  # fmt: skip
     return RedirectResponse(
         _study_url(access, ref, "checked" if action == "verify" else "flagged"), status_code=303
     )
@@ -284,19 +253,7 @@ def extraction_resolve_flag(
 ) -> Response:
     """The extractor answers a verifier's flag: ``correct`` (the typed value), ``take`` (the
     suggested value) or ``keep`` (the value stands; the note says why)."""
-    form = study_form(access.workspace, study_id)
-    ref = form.study.ref
-    flag = next((f for f in form.study.extraction.open_flags if f.field == field), None)
-    if flag is None:
-        raise NotFound(f"no open flag on {field!r} of study {form.study.label!r}")
-    if how == "correct":
-        resolve(access.workspace, ref, field, value, note=note)
-    elif how == "take":
-        resolve(access.workspace, ref, field, take=flag.flagged_by, note=note)
-    elif how == "keep":
-        resolve(access.workspace, ref, field, keep=True, note=note)
-    else:
-        raise UserError(f"{how!r} is not a way to resolve a flag", hint="correct, take or keep")
+    ref = resolve_flag(access.workspace, study_id, field, how, value=value, note=note)
     return RedirectResponse(_study_url(access, ref, "resolved"), status_code=303)
 
 
@@ -311,10 +268,5 @@ def extraction_consensus(
 ) -> Response:
     """Dual: an owner records the agreed value of a field the two extractions differ on (typed, or
     one reviewer's taken over)."""
-    form = study_form(access.workspace, study_id)
-    ref = form.study.ref
-    if take:
-        resolve(access.workspace, ref, field, take=take, note=note)
-    else:
-        resolve(access.workspace, ref, field, value, note=note)
+    ref = record_consensus(access.workspace, study_id, field, value=value, take=take, note=note)
     return RedirectResponse(_study_url(access, ref, "resolved"), status_code=303)

@@ -9,7 +9,6 @@ person asking, so no download reveals a colleague's blind vote. Viewers may read
 
 from __future__ import annotations
 
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -17,14 +16,11 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from synthesist.errors import NotFound
-from synthesist.reporting.prisma import NamedCount, PrismaCounts, box_label
-from synthesist.reporting.prisma_csv import prisma_csv_text
-from synthesist.reporting.prisma_output import DiagramFormat, render_prisma
-from synthesist.reporting.prisma_svg import render_prisma_svg
-from synthesist.services.reporting.prisma import prisma_counts
-from synthesist.services.reporting.report import REPORT_FORMATS, build_report, render_report
-from synthesist.services.synthesis.outputs import parse_theme_level, write_synthesis_matrix
+from synthesist.services.reporting.prisma import prisma_document
+from synthesist.services.reporting.report import REPORT_FORMATS, report_document
+from synthesist.services.synthesis.outputs import parse_theme_level, synthesis_matrix_document
 from synthesist.services.web.coding import counted_matrix
+from synthesist.services.web.pages_outputs import outputs_page as outputs_page_view
 from synthesist.synthesis.matrix import MATRIX_FORMATS
 from synthesist.synthesis.model import ThemeLevel
 from synthesist.web.auth import Member
@@ -46,45 +42,6 @@ CONTENT_TYPES = {
 }
 PRISMA_FORMATS = ("svg", "png", "pdf", "csv")
 REFRESH_SECONDS = 5  # how often the matrix page asks for a fresh table
-
-# the boxes every diagram has, in the order of the flow; the others are listed only when not zero
-_CORE_BOXES = (
-    "database_records",
-    "duplicates_removed",
-    "records_screened",
-    "records_excluded",
-    "reports_sought",
-    "reports_not_retrieved",
-    "reports_assessed",
-    "reports_excluded",
-    "studies_included",
-    "reports_included",
-)
-_FLOW_ORDER = (
-    "database_records",
-    "databases",
-    "register_records",
-    "registers",
-    "duplicates_removed",
-    "automation_removed",
-    "other_removed",
-    "other_sources",
-    "other_records_screened",
-    "records_screened",
-    "records_excluded",
-    "records_awaiting",
-    "reports_sought",
-    "reports_not_retrieved",
-    "reports_assessed",
-    "reports_excluded",
-    "reports_awaiting",
-    "other_reports_sought",
-    "other_reports_not_retrieved",
-    "other_reports_assessed",
-    "other_reports_excluded",
-    "studies_included",
-    "reports_included",
-)
 
 
 def _download(content: bytes, fmt: str, file_name: str) -> Response:
@@ -130,40 +87,11 @@ def matrix_download(access: Member, fmt: str, level: Annotated[str, Query()] = "
     if fmt not in MATRIX_FORMATS:
         raise NotFound(f"the matrix comes as {', '.join(MATRIX_FORMATS)}, not {fmt!r}")
     chosen = _level(level)
-    buffer = io.BytesIO()
-    write_synthesis_matrix(access.workspace, buffer, fmt, chosen)
-    return _download(buffer.getvalue(), fmt, f"{access.workspace.project.key}-matrix-{chosen.value}.{fmt}")
+    content = synthesis_matrix_document(access.workspace, fmt, chosen)
+    return _download(content, fmt, f"{access.workspace.project.key}-matrix-{chosen.value}.{fmt}")
 
 
 # -- PRISMA and the report -----------------------------------------------------------------------
-
-
-def _count_rows(counts: PrismaCounts) -> list[dict[str, object]]:
-    """The diagram's boxes as rows of a table: a label, its number, and a line per named entry."""
-    rows: list[dict[str, object]] = []
-    for name in _FLOW_ORDER:
-        value = getattr(counts, name)
-        if isinstance(value, tuple):
-            entries: tuple[NamedCount, ...] = value
-            if name in ("databases", "registers") or not entries:
-                # listed under the total of their box
-                if entries and rows:
-                    rows[-1]["entries"] = [(e.name, e.n) for e in entries]
-                continue
-            total = sum(entry.n for entry in entries)
-            rows.append(
-                {
-                    "label": box_label(name),
-                    "n": total,
-                    "entries": [(e.name or "no reason given", e.n) for e in entries],
-                    "manual": counts.is_manual(name),
-                }
-            )
-        elif value or name in _CORE_BOXES:
-            rows.append(
-                {"label": box_label(name), "n": value, "entries": [], "manual": counts.is_manual(name)}
-            )
-    return rows
 
 
 def _inline_svg(svg: str) -> Markup:
@@ -178,15 +106,15 @@ def _inline_svg(svg: str) -> Markup:
 
 @router.get("/outputs", response_class=HTMLResponse)
 def outputs_page(request: Request, access: Member) -> Response:
-    result = prisma_counts(access.workspace)
+    shown = outputs_page_view(access.workspace)
     return page(
         request,
         access,
         "outputs.html",
-        svg=_inline_svg(render_prisma_svg(result.counts)),
-        rows=_count_rows(result.counts),
-        warnings=result.warnings,
-        interim=result.counts.awaiting_words() if result.counts.interim else "",
+        svg=_inline_svg(shown.svg),
+        rows=shown.rows,
+        warnings=shown.warnings,
+        interim=shown.interim,
         prisma_formats=PRISMA_FORMATS,
         report_formats=REPORT_FORMATS,
         matrix_formats=MATRIX_FORMATS,
@@ -197,10 +125,7 @@ def outputs_page(request: Request, access: Member) -> Response:
 def prisma_download(access: Member, fmt: str) -> Response:
     if fmt not in PRISMA_FORMATS:
         raise NotFound(f"the PRISMA diagram comes as {', '.join(PRISMA_FORMATS)}, not {fmt!r}")
-    counts = prisma_counts(access.workspace).counts
-    content = (
-        prisma_csv_text(counts).encode("utf-8") if fmt == "csv" else render_prisma(counts, DiagramFormat(fmt))
-    )
+    content, _ = prisma_document(access.workspace, fmt)
     return _download(content, fmt, f"{access.workspace.project.key}-prisma.{fmt}")
 
 
@@ -209,5 +134,5 @@ def report_download(access: Member, fmt: str) -> Response:
     if fmt not in REPORT_FORMATS:
         raise NotFound(f"the report comes as {', '.join(REPORT_FORMATS)}, not {fmt!r}")
     # built as the person asking: the methods' counts of decisions leave out votes still blind to them
-    report = build_report(access.workspace)
-    return _download(render_report(report, fmt), fmt, f"{access.workspace.project.key}-report.{fmt}")
+    content = report_document(access.workspace, fmt)
+    return _download(content, fmt, f"{access.workspace.project.key}-report.{fmt}")

@@ -14,21 +14,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import NotFound, UserError
-from synthesist.screening.model import Stage, StageStatus, Vote
-from synthesist.services.fulltext.reports import list_reports, not_retrieved_marks, report_text
-from synthesist.services.records.reading import get_record
-from synthesist.services.screening.decisions import (
-    ScreeningOverview,
-    decide,
-    overview,
-    resolve_conflict,
-    undo_decision,
-)
-from synthesist.services.screening.views import stop_check, visible_decisions
+from synthesist.screening.model import Stage, Vote
+from synthesist.services.screening.decisions import decide, resolve_conflict, undo_decision
+from synthesist.services.web import pages_screening
 from synthesist.web.auth import Member, Owner, Reviewer, web_state
 from synthesist.web.render import highlight
 from synthesist.web.routes.projects import page
-from synthesist.workspace import Workspace
 
 __all__ = ["router"]
 
@@ -58,73 +49,36 @@ def screen_page(
 ) -> Response:
     chosen = _stage(stage)
     skipped = _skipped(skip)
-    # progress comes from the overview the queue chose the record from, so the page does not read
-    # every record and decision again for it (benchmarks/web_load.py: the main cost under load)
+    # the queue lives in the app (it learns from each decision); the page is read from the overview
+    # the queue chose the record from
     item, view = web_state(request).next_with_overview(access.workspace, access.user, chosen, skipped)
+    shown = pages_screening.screen_page(
+        access.workspace, access.user, chosen, view, item.record_id if item else None, report
+    )
     protocol = access.workspace.project.protocol
     screening = protocol.screening
-    done = sum(1 for progress in view.records.values() if progress.at(chosen).final)
-    open_count = sum(
-        1 for progress in view.records.values() if progress.at(chosen) is not StageStatus.NOT_OPEN
-    )
     context: dict[str, object] = {
         "stage": chosen,
         "item": item,
         "skip": ",".join(str(i) for i in skipped),
         "criteria": protocol.criteria,
         "reasons": screening.exclusion_reasons if chosen is Stage.FULL_TEXT else [],
-        "progress": {"done": done, "open": open_count},
-        "stopping": _stopping(access.workspace, access.user, view)
-        if chosen is Stage.TITLE_ABSTRACT
-        else None,
+        "progress": shown.progress,
+        "stopping": shown.stopping,
     }
-    if item is not None:
-        stored = get_record(access.workspace, item.record_id)
+    if item is not None and shown.record is not None:
+        stored = shown.record.stored
         include, exclude = screening.highlight_include, screening.highlight_exclude
         context |= {
             "stored": stored,
             "title": highlight(stored.record.title, include, exclude),
             "abstract": highlight(stored.record.abstract, include, exclude),
-            "mine": [
-                d
-                for d in visible_decisions(access.workspace, item.record_id, access.user)
-                if d.reviewer == access.user and d.stage is chosen and d.active
-            ],
+            "mine": shown.record.mine,
             "next_skip": ",".join(str(i) for i in [*skipped, item.record_id]),
         }
-        if chosen is Stage.FULL_TEXT:
-            context["fulltext"] = _fulltext(access.workspace, item.record_id, report)
+        if shown.record.fulltext is not None:
+            context["fulltext"] = shown.record.fulltext
     return page(request, access, "screen.html", **context)
-
-
-def _fulltext(workspace: Workspace, record_id: int, chosen: int | None) -> dict[str, object]:
-    """The record's reports, the one shown beside the form (the chosen one, else the first PDF, else
-    the first), its pages when it is not a PDF (a browser shows no Word file in a frame), and the
-    record's "not retrieved" mark."""
-    reports = list_reports(workspace, record_id)
-    pdfs = [r for r in reports if r.media_type == "application/pdf"]
-    shown = next((r for r in reports if r.id == chosen), None) or next(iter(pdfs or reports), None)
-    pages = report_text(workspace, shown.id).pages if shown and shown.media_type != "application/pdf" else []
-    mark = (
-        None
-        if reports
-        else next((m for m in not_retrieved_marks(workspace) if m.record_id == record_id), None)
-    )
-    return {"reports": reports, "shown": shown, "pages": pages, "not_retrieved": mark}
-
-
-def _stopping(workspace: Workspace, viewer: str, view: ScreeningOverview) -> dict[str, object]:
-    """The stopping rules' verdicts on title/abstract screening, counted as ``viewer`` may see it
-    (a colleague's votes still blind to them left out), from the overview the page already has."""
-    check = stop_check(workspace, viewer=viewer, view=view)
-    recall = next((v.estimated_recall for v in check.verdicts if v.estimated_recall is not None), None)
-    return {
-        "screened": check.screened,
-        "pool": check.pool,
-        "relevant_found": check.relevant_found,
-        "recall": recall,
-        "stop_by": [verdict.rule for verdict in check.verdicts if verdict.stop],
-    }
 
 
 @router.post("/screen/{stage}")
@@ -167,32 +121,14 @@ def screen_action(
 
 @router.get("/conflicts/{stage}", response_class=HTMLResponse)
 def conflicts_page(request: Request, access: Member, stage: str) -> Response:
-    chosen = _stage(stage)
-    view = overview(access.workspace)
-    conflicts = []
-    for record_id, progress in view.records.items():
-        if progress.at(chosen) is StageStatus.CONFLICT:
-            conflicts.append(
-                {
-                    "stored": get_record(access.workspace, record_id),
-                    # a conflict is past the blind phase; still asked through the blind-aware view
-                    "decisions": [
-                        d
-                        for d in visible_decisions(access.workspace, record_id, access.user)
-                        if d.stage is chosen and d.active
-                    ],
-                }
-            )
-    reasons = (
-        access.workspace.project.protocol.screening.exclusion_reasons if chosen is Stage.FULL_TEXT else []
-    )
+    shown = pages_screening.conflicts_page(access.workspace, access.user, _stage(stage))
     return page(
         request,
         access,
         "conflicts.html",
-        stage=chosen,
-        conflicts=conflicts,
-        reasons=reasons,
+        stage=shown.stage,
+        conflicts=shown.conflicts,
+        reasons=shown.reasons,
         can_resolve=access.role.can_resolve(),
     )
 

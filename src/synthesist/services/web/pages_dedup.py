@@ -1,0 +1,88 @@
+"""Read model of the duplicate review page: the counts, the review queue, the pair shown and the
+groups made so far, read from one unit of work (one consistent snapshot: a pair decided by a
+colleague meanwhile is either in the queue or decided, never both)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from synthesist.dedup.model import DuplicateGroup
+from synthesist.errors import NotFound
+from synthesist.ports import UnitOfWork
+from synthesist.services.dedup.review import PairView, differing_fields, review_queue_in
+from synthesist.services.dedup.runs import DedupRunResult, run_dedup
+from synthesist.workspace import Workspace
+
+__all__ = [
+    "DedupCounts",
+    "DuplicatesPage",
+    "duplicates_page",
+    "run_and_show",
+]
+
+
+@dataclass(frozen=True)
+class DedupCounts:
+    total: int  # records identified (every batch's records)
+    duplicates: int  # records marked as duplicates
+    duplicate_groups: int
+    deduplicated: bool  # whether deduplication has run since the last import
+
+
+@dataclass(frozen=True)
+class DuplicatesPage:
+    status: DedupCounts
+    queue: tuple[PairView, ...]  # the pairs waiting, most alike first
+    shown: PairView | None  # the pair asked for, else the first waiting one
+    groups: tuple[DuplicateGroup, ...]
+
+    @property
+    def position(self) -> int | None:
+        """The shown pair's place in the queue (None: it is not waiting, or nothing is shown)."""
+        if self.shown is None:
+            return None
+        return next(
+            (n for n, view in enumerate(self.queue, start=1) if view.pair.id == self.shown.pair.id), None
+        )
+
+    @property
+    def later(self) -> tuple[PairView, ...]:
+        """The waiting pairs other than the one shown."""
+        shown = self.shown.pair.id if self.shown is not None else None
+        return tuple(view for view in self.queue if view.pair.id != shown)
+
+
+def duplicates_page(workspace: Workspace, pair_id: int | None = None) -> DuplicatesPage:
+    """The page with pair ``pair_id`` shown (decided already, or waiting), or the queue's first."""
+    with workspace.unit_of_work(write=False) as uow:
+        queue = tuple(review_queue_in(uow))
+        current = next((view for view in queue if view.pair.id == pair_id), None) if pair_id else None
+        shown: PairView | None = None
+        if current is not None or (pair_id is None and queue):
+            shown = current or queue[0]
+        elif pair_id is not None:
+            shown = _decided_pair(uow, pair_id)  # decided already, or its records merged meanwhile
+        return DuplicatesPage(_counts(uow), queue, shown, tuple(uow.dedup.groups()))
+
+
+def _decided_pair(uow: UnitOfWork, pair_id: int) -> PairView:
+    pair = next((pair for pair in uow.dedup.pairs() if pair.id == pair_id), None)
+    if pair is None:
+        raise NotFound(f"there is no duplicate pair {pair_id}", hint="The review queue lists the open pairs.")
+    first, second = uow.records.get(pair.first), uow.records.get(pair.second)
+    return PairView(pair, first, second, differing_fields(first.record, second.record))
+
+
+def _counts(uow: UnitOfWork) -> DedupCounts:
+    total = sum(line.records for line in uow.records.counts_by_source())
+    groups, duplicates = uow.dedup.counts()
+    last_run = uow.dedup.last_run()
+    deduplicated = last_run is not None and last_run.max_record_id >= uow.records.max_id()
+    return DedupCounts(total, duplicates, groups, deduplicated)
+
+
+def run_and_show(workspace: Workspace, scope: Literal["new", "all"]) -> tuple[DedupRunResult, DuplicatesPage]:
+    """The run form's post: run deduplication (its own transaction), then the page as it left it."""
+    result = run_dedup(workspace, scope=scope)
+    return result, duplicates_page(workspace)
