@@ -9,8 +9,8 @@ import pytest
 import tomlkit
 from typer.testing import CliRunner
 
-from synthesist.cli import screening_session
 from synthesist.cli.main import app
+from synthesist.cli.screen import session as screening_session
 from tests.helpers import ON_TOPIC, TOPICS, topic_ris
 
 

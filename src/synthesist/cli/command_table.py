@@ -1,7 +1,10 @@
-"""Every command of ``synthesist``: its name, the module that defines it, and the summary
-``synthesist --help`` lists (the first paragraph of its own help, which ``tests/cli`` checks this against).
+"""Every command of ``synthesist``: its name, where it is defined, and the summary ``synthesist --help``
+lists (the first paragraph of its own help, which ``tests/cli`` checks this against).
 
-In the order the help lists them: the plain commands first, then the groups, as Typer orders them.
+In the order the help lists them: the plain commands first, then the groups, as Typer orders them. A
+plain command names its module under ``synthesist.cli`` and that module's ``register``; a group names
+its package and the package's builder (``screen_app``...), which registers the group's sub-commands in
+one place. Nothing is imported until the command runs (see ``lazy.py``).
 """
 
 from __future__ import annotations
@@ -13,37 +16,37 @@ __all__ = ["ROOT_COMMANDS"]
 ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand(
         "init",
-        "project",
+        "project.lifecycle",
         "register",
         "Create a review project: a commented review.toml (the protocol) and its database.",
     ),
     LazyCommand(
         "status",
-        "project",
+        "project.lifecycle",
         "register",
         "Show the project's records per source and per stage.",
     ),
     LazyCommand(
         "log",
-        "project",
+        "project.lifecycle",
         "register",
         "Show the event log: every change to the project, who made it and when (oldest first).",
     ),
     LazyCommand(
         "import",
-        "importing",
+        "project.importing",
         "register",
         "Import database exports as search batches (all-or-nothing unless --skip-invalid).",
     ),
     LazyCommand(
         "export",
-        "exporting",
+        "project.exporting",
         "register",
         "Export records to RIS, CSV, BibTeX or JSON; re-importing the file gives the same records.",
     ),
     LazyCommand(
         "prisma",
-        "prisma",
+        "outputs.prisma",
         "register",
         (
             "Draw the PRISMA 2020 flow diagram from the records and decisions (numbers for steps done "
@@ -52,7 +55,7 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "report",
-        "report",
+        "outputs.report",
         "register",
         (
             "Write the review report: methods written from the protocol and the event log, the results "
@@ -62,7 +65,7 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "demo",
-        "demo",
+        "project.demo",
         "register",
         (
             "Build the worked example: the reference review on patient–professional partnerships in chronic "
@@ -75,7 +78,7 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "simulate",
-        "simulate",
+        "outputs.simulate",
         "register",
         (
             "Replay a labelled dataset (ASReview's CSV format) as if screening it with prioritisation, and "
@@ -84,33 +87,32 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "serve",
-        "web",
+        "project.serve",
         "register",
         "Run the web app for the project (log in with an account from `synthesist users add`).",
     ),
     LazyCommand(
         "records",
         "records",
-        "app",
+        "records_app",
         "List and inspect records.",
     ),
     LazyCommand(
         "dedup",
         "dedup",
-        "app",
+        "dedup_app",
         "Find duplicate records, review the uncertain ones, undo a merge.",
     ),
     LazyCommand(
         "screen",
-        "screening",
-        "app",
+        "screen",
+        "screen_app",
         "Screen records: a terminal session one record at a time, or scripted decisions.",
-        also=("screening_seeds", "screening_tools"),
     ),
     LazyCommand(
         "fulltext",
         "fulltext",
-        "app",
+        "fulltext_app",
         (
             "Full texts: attach reports (their text is kept page by page), mark those not retrieved, and "
             "group reports of one study."
@@ -118,8 +120,8 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "appraise",
-        "appraisal",
-        "app",
+        "appraise",
+        "appraise_app",
         (
             "Critical appraisal of the included studies with a checklist (CASP, JBI, MMAT or your own), "
             "overall ratings from review.toml's rating rules, and the appraisal table and plots."
@@ -127,14 +129,14 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "extract",
-        "extraction",
-        "app",
+        "extract",
+        "extract_app",
         "Extract data from the included studies: a terminal session field by field, or scripted.",
     ),
     LazyCommand(
         "doc",
-        "documents",
-        "app",
+        "synthesis",
+        "doc_app",
         (
             "Documents to code: the findings text of each included study, from its full-text report, a file "
             "or pasted text, cut into numbered segments (sentences and lines)."
@@ -142,8 +144,8 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "code",
-        "coding",
-        "app",
+        "synthesis",
+        "code_app",
         (
             "Codes: apply them to spans of the documents (as a participant quote or an author "
             "interpretation), keep the codebook's codes (define, rename, merge, split, memos), and reach "
@@ -152,8 +154,8 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "theme",
-        "themes",
-        "app",
+        "synthesis",
+        "theme_app",
         (
             "Themes: descriptive themes group codes, analytical themes group descriptive ones; a coding "
             "counts for every theme above its code."
@@ -161,13 +163,12 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand(
         "codebook",
-        "themes",
+        "synthesis",
         "codebook_app",
         (
             "The codebook: themes with their definitions and key terms, and codes, written in the codebook "
             "section of review.toml or the file it names."
         ),
-        also=("refi_qda",),
     ),
     LazyCommand(
         "synthesis",
@@ -177,12 +178,11 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
             "Thematic synthesis: suggestions from the assistant, agreement between coders, and the outputs "
             "built from the coding (theme × study matrix, evidence, sensitivity, conceptual model)."
         ),
-        also=("coding_assist", "concept_model", "refi_qda", "synthesis_outputs"),
     ),
     LazyCommand(
         "cerqual",
         "cerqual",
-        "app",
+        "cerqual_app",
         (
             "GRADE-CERQual: how much confidence each review finding deserves — its contributing studies (from"
             " the coding of its themes), the four components (methodological limitations, pre-filled from the"
@@ -193,9 +193,8 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand(
         "search",
         "search",
-        "app",
+        "search_app",
         "Search strategies: translate them between databases, run them on free sources, and update.",
-        also=("search_runs",),
     ),
     LazyCommand(
         "users",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +20,7 @@ __all__ = [
     "JsonOption",
     "ProjectOption",
     "WhereOption",
+    "command_group",
     "console",
     "err_console",
     "open_project",
@@ -60,6 +61,17 @@ WhereOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def command_group(help_text: str, *, session: Callable[..., None] | None = None) -> typer.Typer:
+    """A group of sub-commands, its help in Markdown as the root app's (Typer takes the mode from the
+    app a command is registered on). Run alone it shows its help, or, given ``session``, runs that
+    callback (``synthesist screen`` and ``extract`` start a terminal session)."""
+    if session is None:
+        return typer.Typer(rich_markup_mode="markdown", help=help_text, no_args_is_help=True)
+    app = typer.Typer(rich_markup_mode="markdown", help=help_text, invoke_without_command=True)
+    app.callback()(session)
+    return app
 
 
 @contextmanager

@@ -33,29 +33,27 @@ _CLI_PACKAGE = "synthesist.cli"
 class LazyCommand:
     """One command of the root group.
 
-    ``attribute`` is the ``typer.Typer`` sub-app the module defines (``app``, ``users_app``...), or
-    ``"register"`` for a module whose ``register(app)`` adds plain commands (``init``, ``status``...).
-    ``also`` lists modules that add sub-commands to that sub-app when imported (``screen seed``...).
+    ``module`` is relative to ``synthesist.cli``. ``attribute`` names a function of it: ``register``,
+    whose ``register(app)`` adds plain commands (``init``, ``status``...), or a group's builder
+    (``screen_app``, ``users_app``...), which returns the group's ``typer.Typer`` with every
+    sub-command registered.
     """
 
     name: str
     module: str
     attribute: str
     summary: str
-    also: tuple[str, ...] = ()
 
 
 def load_command(spec: LazyCommand, rich_markup_mode: MarkupMode) -> Command:
     """Import the command's modules and build its click command, as ``app.add_typer`` would have."""
     module = importlib.import_module(f"{_CLI_PACKAGE}.{spec.module}")
-    for extra in spec.also:
-        importlib.import_module(f"{_CLI_PACKAGE}.{extra}")
     # Typer hands the root app's markup mode down to the commands it builds: do the same.
     holder = typer.Typer(rich_markup_mode=rich_markup_mode, pretty_exceptions_enable=False)
     if spec.attribute == "register":
         module.register(holder)
     else:
-        holder.add_typer(getattr(module, spec.attribute), name=spec.name)
+        holder.add_typer(getattr(module, spec.attribute)(), name=spec.name)
     command = get_group(holder).commands.get(spec.name)
     if command is None:
         raise LookupError(f"{spec.module}.{spec.attribute} does not define the command {spec.name!r}")

@@ -1,0 +1,1 @@
+"""The command line: Typer sub-apps per noun over the service functions, loaded lazily (see lazy.py)."""
