@@ -7,6 +7,7 @@ for browsers). A 404, a 409 and a 400 go through both adapters, raised by the sa
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +132,7 @@ def _three_errors(workspace: Workspace) -> dict[str, Raised]:
     }
 
 
-def test_the_cli_prints_message_and_hint_on_stderr_and_exits_with_the_errors_code(
+def test_the_cli_prints_message_and_hint_on_stderr_and_the_json_shape_when_asked(
     reviewed: Workspace, runner: CliRunner
 ) -> None:
     expected = _three_errors(reviewed)
@@ -149,7 +150,12 @@ def test_the_cli_prints_message_and_hint_on_stderr_and_exits_with_the_errors_cod
         assert result.exit_code == error.exit_code == 1, (status, result.output)
         hint = f"{error.hint}\n" if error.hint else ""
         assert result.stderr == f"Error: {error.message}\n{hint}", status
-        assert result.stdout == "", f"{status}: no JSON (nor anything else) on stdout, even with --json"
+    # with --json, stdout carries the web app's shape; without it, nothing
+    assert json.loads(results["404"].stdout) == {
+        "error": expected["404"].message,
+        "hint": expected["404"].hint,
+    }
+    assert results["409"].stdout == results["400"].stdout == ""
 
 
 def test_the_web_answers_scripts_with_error_and_hint_as_json_and_browsers_with_the_page(
@@ -181,7 +187,7 @@ def test_the_web_answers_scripts_with_error_and_hint_as_json_and_browsers_with_t
         assert on_the_page[status] in browsed.text
 
 
-def test_a_decision_has_one_json_shape_in_every_adapter(reviewed: Workspace) -> None:
+def test_a_decision_has_one_json_shape_in_every_adapter(reviewed: Workspace, runner: CliRunner) -> None:
     decide(reviewed, 1, Stage.TITLE_ABSTRACT, Vote.EXCLUDE, reviewer="aoife", note="off topic", labels=["x"])
     undo_decision(reviewed, reviewer="aoife", stage=Stage.TITLE_ABSTRACT)
     decide(reviewed, 1, Stage.TITLE_ABSTRACT, Vote.INCLUDE, reviewer="aoife")
@@ -210,3 +216,6 @@ def test_a_decision_has_one_json_shape_in_every_adapter(reviewed: Workspace) -> 
     client = TestClient(create_app(reviewed), base_url="http://testserver")
     login(client, "aoife")
     assert client.get(f"/p/{reviewed.project.key}/records/1/decisions.json").json() == shape
+    where = ["--project", str(reviewed.project.root)]
+    printed = runner.invoke(cli, ["screen", "decisions", "1", "--reviewer", "aoife", "--json", *where])
+    assert json.loads(printed.stdout) == shape

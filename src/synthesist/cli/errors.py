@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
 from typing import Any
@@ -19,10 +20,16 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
 _stderr = SafeConsole(stderr=True, highlight=False, soft_wrap=True)  # messages quote stored text
 
 
+def _asked_for_json(ctx: Any) -> bool:
+    """Whether the command line holds ``--json`` (the root group sees the whole of it)."""
+    return "--json" in (*getattr(ctx, "_protected_args", ()), *ctx.args)
+
+
 class ErrorMappingGroup(TyperGroup):
     """Root command group: every sub-command runs inside :meth:`invoke`, so this is the one place."""
 
     def invoke(self, ctx: Any) -> Any:  # click's Context, which Typer vendors privately
+        wants_json = _asked_for_json(ctx)  # read now: click empties the arguments as it dispatches
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -31,6 +38,8 @@ class ErrorMappingGroup(TyperGroup):
             _stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
             if error.hint:
                 _stderr.print(escape(error.hint))
+            if wants_json:  # a script reading stdout gets the web app's error shape
+                print(json.dumps({"error": error.message, "hint": error.hint}, ensure_ascii=False))
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
             # the reader went away (`synthesist ... | head`): not an error of ours or the user's.

@@ -12,9 +12,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from synthesist.errors import LoginRequired, UserError
 from synthesist.web.body_limit import BodyLimit, upload_check_for
@@ -58,6 +60,8 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
     for module in (screening, fulltext, imports, dedup, extraction, appraisal, coding, outputs):
         app.include_router(module.router)
     app.add_exception_handler(UserError, _user_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.middleware("http")(_security_headers)
     # outermost: counts every body as it arrives and refuses an oversized one before it is spooled
     app.add_middleware(BodyLimit, may_upload=upload_check_for(app.state.web))
@@ -103,11 +107,43 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
 async def _user_error(request: Request, error: Exception) -> Response:
     """The one place where errors become responses: the status is the error's own."""
     assert isinstance(error, UserError)
-    wants_json = request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
-    if isinstance(error, LoginRequired) and request.method == "GET" and not wants_json:
+    if isinstance(error, LoginRequired) and request.method == "GET" and not _wants_json(request):
         return RedirectResponse("/login", status_code=303)
-    if wants_json:
-        return JSONResponse({"error": error.message, "hint": error.hint}, status_code=error.http_status)
-    return render(
-        request, "error.html", status_code=error.http_status, message=error.message, hint=error.hint
+    return _error_response(request, error.http_status, error.message, error.hint)
+
+
+# Errors the framework raises before a route runs get the same two shapes as ours, instead of
+# FastAPI's bare {"detail": ...}: an unknown address, a method the address does not take, a form
+# missing a field.
+_HTTP_MESSAGES = {
+    404: ("there is no page at this address", "Check the address, or start again from the list of reviews."),
+    405: ("this address does not take that kind of request", "Use the page's own links and buttons."),
+}
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    message, hint = _HTTP_MESSAGES.get(error.status_code, (str(error.detail), None))
+    response = _error_response(request, error.status_code, message, hint)
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    fields = sorted({str(problem["loc"][-1]) for problem in error.errors() if problem.get("loc")})
+    message = (
+        f"the form is missing or has a wrong value for: {', '.join(fields)}" if fields else "bad request"
     )
+    return _error_response(request, 400, message, "Reload the page and fill in the form again.")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+
+
+def _error_response(request: Request, status: int, message: str, hint: str | None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "hint": hint}, status_code=status)
+    return render(request, "error.html", status_code=status, message=message, hint=hint)

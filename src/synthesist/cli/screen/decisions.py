@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -11,11 +11,11 @@ from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.cli.screen.session import result_line, run_session
-from synthesist.screening.model import ScreeningDecision, Stage, StageStatus, Vote
+from synthesist.screening.model import Stage, StageStatus, Vote
 from synthesist.services.records.reading import get_record
 from synthesist.services.screening.decisions import decide, overview, resolve_conflict, undo_decision
 from synthesist.services.screening.queue import Order
-from synthesist.services.screening.views import visible_decisions
+from synthesist.services.screening.views import decision_json, visible_decisions
 from synthesist.wording import plural
 from synthesist.workspace import current_actor
 
@@ -126,7 +126,7 @@ def conflicts(
     if as_json:
         print_json(
             [
-                {"record_id": r, "title": titles[r], "votes": [_decision_json(d) for d in votes[r]]}
+                {"record_id": r, "title": titles[r], "votes": [decision_json(d) for d in votes[r]]}
                 for r in found
             ]
         )
@@ -223,7 +223,7 @@ def decisions(
     with open_project(project, name) as workspace:
         found = visible_decisions(workspace, record_id, name)
     if as_json:
-        print_json([_decision_json(d) for d in found])
+        print_json([decision_json(d) for d in found])
         return
     table = Table(title=f"Decisions on record {record_id} (as {name})")
     for column in ("#", "Stage", "Reviewer", "Vote", "Kind", "Reason", "When (UTC)", "Undone"):
@@ -242,22 +242,6 @@ def decisions(
             undone,
         )
     console.print(table)
-
-
-def _decision_json(decision: ScreeningDecision) -> dict[str, Any]:
-    return {
-        "decision_id": decision.id,
-        "stage": decision.stage.value,
-        "reviewer": decision.reviewer,
-        "vote": decision.vote.value,
-        "kind": decision.kind.value,
-        "reason": decision.reason,
-        "note": decision.note,
-        "labels": list(decision.labels),
-        "participants": list(decision.participants),
-        "decided_at": decision.decided_at.isoformat(),
-        "undone_at": decision.undone_at.isoformat() if decision.undone_at else None,
-    }
 
 
 def register(app: typer.Typer) -> None:
