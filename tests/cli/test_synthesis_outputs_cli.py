@@ -15,6 +15,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from synthesist.cli.main import app
+from tests.golden import read_golden
 from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.test_concept_model import MODEL_FILE
 from tests.synthesis.test_matrix import REFERENCE_COUNTS
@@ -36,7 +37,7 @@ def run(runner: CliRunner, *args: str, code: int = 0) -> str:
 
 
 def test_matrix_in_every_format(runner: CliRunner, project: Path) -> None:
-    assert run(runner, "synthesis", "matrix") == (GOLDEN / "reference_matrix.md").read_text(encoding="utf-8")
+    assert run(runner, "synthesis", "matrix") == read_golden(GOLDEN / "reference_matrix.md")
     run(runner, "synthesis", "matrix", "-o", "matrix.csv")
     rows = list(csv.reader(io.StringIO((project / "matrix.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["Study", *REFERENCE_COUNTS] and len(rows) == 11
@@ -139,9 +140,7 @@ def test_model_commands(runner: CliRunner, project: Path) -> None:
     assert "Links" in run(runner, "synthesis", "model", "show")  # a table, wrapped to the terminal
     assert "[[model.relationships]]" in run(runner, "synthesis", "model", "show", "--toml")
     run(runner, "synthesis", "model", "render", "-o", "model.dot")
-    assert (project / "model.dot").read_text(encoding="utf-8") == (GOLDEN / "reference_model.dot").read_text(
-        encoding="utf-8"
-    )
+    assert (project / "model.dot").read_text(encoding="utf-8") == read_golden(GOLDEN / "reference_model.dot")
     if shutil.which("dot"):
         run(runner, "synthesis", "model", "render", "-o", "model.svg")
         assert "#theme-healthcare-service" in (project / "model.svg").read_text(encoding="utf-8")
@@ -160,6 +159,6 @@ def test_refi_qda_commands(runner: CliRunner, project: Path, tmp_path: Path) -> 
     again = run(runner, "codebook", "import", str(project / "codebook.qdc"), "--project", str(other))
     assert "0 themes, 0 codes" in again and "Already in the project, so reused: 7 codes, 14 themes." in again
     matrix = run(runner, "synthesis", "matrix", "--project", str(other))
-    assert matrix == (GOLDEN / "reference_matrix.md").read_text(encoding="utf-8")
+    assert matrix == read_golden(GOLDEN / "reference_matrix.md")
     (tmp_path / "bad.qdpx").write_bytes(b"PK\x03\x04 not really")
     assert "not a .qdpx file" in run(runner, "synthesis", "import", str(tmp_path / "bad.qdpx"), code=1)

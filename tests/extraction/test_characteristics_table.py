@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,14 @@ from synthesist.errors import UnknownPlugin
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
 from synthesist.services.extraction.table import (
     characteristics_table,
+    characteristics_table_bytes,
     table_format_for,
-    write_characteristics_table,
 )
 from synthesist.services.extraction.values import complete_study, set_value
 from synthesist.workspace import Workspace
+from tests.golden import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE_ENV = "SYNTHESIST_UPDATE_GOLDEN"
 
 # Two studies as the reference review's table describes them (abridged), and one in progress.
 EXTRACTED = {
@@ -67,24 +66,8 @@ def extracted(studies: Workspace) -> Workspace:
     return studies
 
 
-def _golden(name: str, produced: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get(UPDATE_ENV):
-        path.parent.mkdir(exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(produced)
-    assert path.exists(), f"no golden file; create it with {UPDATE_ENV}=1"
-    with path.open(encoding="utf-8", newline="") as handle:
-        expected = handle.read()
-    assert produced == expected, (
-        f"{name} differs from its golden file; if the change is intended, rerun with {UPDATE_ENV}=1"
-    )
-
-
 def _written(workspace: Workspace, format_name: str) -> bytes:
-    out = io.BytesIO()
-    write_characteristics_table(workspace, out, format_name)
-    return out.getvalue()
+    return characteristics_table_bytes(workspace, format_name)
 
 
 def test_one_row_per_included_study_one_column_per_field(extracted: Workspace) -> None:
@@ -107,13 +90,13 @@ def test_one_row_per_included_study_one_column_per_field(extracted: Workspace) -
     ("format_name", "golden"), [("md", "characteristics.md"), ("html", "characteristics.html")]
 )
 def test_the_table_matches_its_golden_file(extracted: Workspace, format_name: str, golden: str) -> None:
-    _golden(golden, _written(extracted, format_name).decode("utf-8"))
+    assert_golden(GOLDEN / golden, _written(extracted, format_name).decode("utf-8"))
 
 
 def test_the_csv_table_matches_its_golden_file(extracted: Workspace) -> None:
     written = _written(extracted, "csv")
     assert written.startswith(b"\xef\xbb\xbf")  # Excel needs the mark to read UTF-8
-    _golden("characteristics.csv", written.decode("utf-8-sig"))
+    assert_golden(GOLDEN / "characteristics.csv", written.decode("utf-8-sig"))
 
 
 def docx_summary(data: bytes) -> dict[str, Any]:
@@ -138,7 +121,9 @@ def test_the_word_table_matches_its_golden_summary(extracted: Workspace) -> None
     summary = docx_summary(_written(extracted, "docx"))
     assert summary["orientation"] == "landscape" and summary["page_wider_than_high"]
     assert summary["cells"][1][7] == "Interviews | framework analysis"
-    _golden("characteristics.docx.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    assert_golden(
+        GOLDEN / "characteristics.docx.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def test_a_narrow_word_table_stays_portrait() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from synthesist.reporting.characteristics import CharacteristicsTable, write_table
 from synthesist.reporting.docx_tables import PageWidths, plan_table, text_width
-from synthesist.services.reporting.report import build_report, write_report
+from synthesist.services.reporting.report import build_report, report_files
 from synthesist.workspace import Workspace
 from tests.reporting.report_builder import report_project
 
@@ -168,10 +168,10 @@ def test_any_table_that_fits_gives_every_column_its_longest_word(
 def report_docx(tmp_path: Path, database_url: str | None) -> Iterator[WordDocument]:
     workspace: Workspace = report_project(tmp_path / "review")
     try:
-        write_report(build_report(workspace, today=date(2026, 1, 1)), tmp_path / "out", ("docx",))
+        files = report_files(build_report(workspace, today=date(2026, 1, 1)), ("docx",))
     finally:
         workspace.close()
-    yield Document(str(tmp_path / "out" / "report.docx"))
+    yield Document(io.BytesIO(files["report.docx"]))
 
 
 def _body_in_sections(document: WordDocument) -> list[list[object]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,14 +21,14 @@ from synthesist.reporting._text_metrics import text_width
 from synthesist.reporting.prisma import NamedCount, PrismaCounts
 from synthesist.reporting.prisma_output import (
     DiagramFormat,
+    diagram_format_for,
     render_prisma,
-    write_prisma_diagram,
 )
 from synthesist.reporting.prisma_svg import MANUAL_NOTE, PAD_X, render_prisma_svg
+from tests.golden import assert_golden
 from tests.reporting.prisma_examples import BOTH_COLUMNS, NO_OTHER_METHODS, REFERENCE
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE_ENV = "SYNTHESIST_UPDATE_GOLDEN"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -73,14 +72,7 @@ def test_phase_labels_and_column_headers_are_drawn() -> None:
 
 
 def test_the_diagram_matches_the_golden_file() -> None:
-    svg = render_prisma_svg(REFERENCE)
-    golden = GOLDEN / "prisma_reference.svg"
-    if os.environ.get(UPDATE_ENV) == "1":
-        golden.write_text(svg, encoding="utf-8", newline="\n")
-    assert golden.exists(), f"no golden file; create it with {UPDATE_ENV}=1"
-    assert svg == golden.read_text(encoding="utf-8"), (
-        f"layout changed; if intended, rerun with {UPDATE_ENV}=1"
-    )
+    assert_golden(GOLDEN / "prisma_reference.svg", render_prisma_svg(REFERENCE))
 
 
 def test_the_same_counts_give_the_same_bytes() -> None:
@@ -168,15 +160,14 @@ def test_every_line_fits_its_box() -> None:
     assert checked > 30
 
 
-def test_write_picks_the_format_from_the_suffix(tmp_path: Path) -> None:
-    path = tmp_path / "prisma.SVG"
-    assert write_prisma_diagram(REFERENCE, path) is DiagramFormat.SVG
-    assert path.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<svg')
+def test_the_format_comes_from_the_suffix() -> None:
+    assert diagram_format_for(Path("prisma.SVG")) is DiagramFormat.SVG
+    assert render_prisma(REFERENCE, "svg").startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<svg')
 
 
-def test_an_unknown_suffix_is_a_user_error(tmp_path: Path) -> None:
+def test_an_unknown_suffix_is_a_user_error() -> None:
     with pytest.raises(UserError, match=r"prisma\.gif: cannot tell the diagram format") as caught:
-        write_prisma_diagram(REFERENCE, tmp_path / "prisma.gif")
+        diagram_format_for(Path("prisma.gif"))
     assert caught.value.hint == "End the file name with one of .svg, .png, .pdf."
 
 
@@ -196,10 +187,8 @@ needs_converter = pytest.mark.skipif(not _converter_available(), reason="CairoSV
     ("suffix", "magic"),
     [(".png", b"\x89PNG\r\n\x1a\n"), (".pdf", b"%PDF-")],
 )
-def test_png_and_pdf_are_real_files(tmp_path: Path, suffix: str, magic: bytes) -> None:
-    path = tmp_path / f"prisma{suffix}"
-    write_prisma_diagram(BOTH_COLUMNS, path)
-    content = path.read_bytes()
+def test_png_and_pdf_are_real_files(suffix: str, magic: bytes) -> None:
+    content = render_prisma(BOTH_COLUMNS, diagram_format_for(Path(f"prisma{suffix}")))
     assert content.startswith(magic)
     assert len(content) > 5_000
 
@@ -212,7 +201,7 @@ def test_the_png_is_twice_the_svg_size() -> None:
     assert (width, height) == (2 * int(root.get("width", "0")), 2 * int(root.get("height", "0")))
 
 
-def test_a_missing_converter_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_missing_converter_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     real_import = importlib.import_module
 
     def no_cairo(name: str, package: str | None = None) -> object:
@@ -222,6 +211,5 @@ def test_a_missing_converter_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_p
 
     monkeypatch.setattr(importlib, "import_module", no_cairo)
     with pytest.raises(ConverterUnavailable, match="PNG and PDF output need CairoSVG") as caught:
-        write_prisma_diagram(REFERENCE, tmp_path / "prisma.pdf")
+        render_prisma(REFERENCE, "pdf")
     assert "libcairo2" in (caught.value.hint or "")
-    assert not (tmp_path / "prisma.pdf").exists()

@@ -4,7 +4,7 @@ project with nothing done yet gets, and the methods' stopping-rule paragraph."""
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -18,12 +18,12 @@ from synthesist.reporting.report.markdown import render_markdown
 from synthesist.reporting.report.model import Paragraph, Report
 from synthesist.services.projects import init_project
 from synthesist.services.reporting.methods import MethodsFacts, _screening
-from synthesist.services.reporting.report import build_report, parse_formats, write_report
+from synthesist.services.reporting.report import build_report, parse_formats, report_files
 from synthesist.workspace import Workspace
+from tests.golden import assert_golden, needs_graphviz
 from tests.reporting.report_builder import normalise, report_project
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 TODAY = date(2026, 1, 1)
 
 
@@ -36,29 +36,23 @@ def project(tmp_path: Path, database_url: str | None) -> Iterator[Workspace]:
         workspace.close()
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
-
-
+@needs_graphviz  # the conceptual model is drawn by dot
 def test_markdown_report_matches_the_golden_file(project: Workspace) -> None:
     report = build_report(project, today=TODAY)
-    _golden("report_reference.md", normalise(render_markdown(report)))
+    assert_golden(GOLDEN / "report_reference.md", normalise(render_markdown(report)))
 
 
-def test_html_has_the_flow_ratings_matrix_and_theme_anchors(project: Workspace, tmp_path: Path) -> None:
+@needs_graphviz  # the conceptual model is drawn by dot
+def test_html_has_the_flow_ratings_matrix_and_theme_anchors(project: Workspace) -> None:
     report = build_report(project, today=TODAY)
-    written = write_report(report, tmp_path / "out", ("html",))
-    names = sorted(path.relative_to(tmp_path / "out").as_posix() for path in written)
-    assert names == [
+    files = report_files(report, ("html",))
+    assert sorted(files) == [
         "figures/appraisal-traffic-light.svg",
         "figures/conceptual-model.svg",
         "figures/prisma.svg",
         "report.html",
     ]
-    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    page = files["report.html"].decode("utf-8")
     assert page.count("<svg") == 3 and "<script" not in page and "http-equiv" not in page
     # the flow: 13 identified, 1 duplicate, 12 screened, 2 excluded, 10 assessed and included
     assert "A total of 13 records were identified" in page
@@ -74,10 +68,11 @@ def test_html_has_the_flow_ratings_matrix_and_theme_anchors(project: Workspace, 
     assert "<td>10 of 10</td>" in matrix  # mutual understanding is in every study
 
 
-def test_docx_opens_with_real_tables(project: Workspace, tmp_path: Path) -> None:
+@needs_graphviz  # the conceptual model is drawn by dot
+def test_docx_opens_with_real_tables(project: Workspace) -> None:
     docx = pytest.importorskip("docx")
-    write_report(build_report(project, today=TODAY), tmp_path, ("docx",))
-    document = docx.Document(str(tmp_path / "report.docx"))
+    files = report_files(build_report(project, today=TODAY), ("docx",))
+    document = docx.Document(io.BytesIO(files["report.docx"]))
     captions = [p.text for p in document.paragraphs]
     assert "Table 4. Theme × study matrix (analytical themes)" in captions
     assert len(document.tables) >= 8  # notice-free: rating counts, appraisal, matrix, SoQF, S1, checklists...
@@ -96,7 +91,8 @@ def test_libreoffice_converts_the_docx_to_pdf(project: Workspace, tmp_path: Path
             "LibreOffice is not installed "
             "(scripts/ensure_system_packages.sh installs libreoffice-writer-nogui)"
         )
-    write_report(build_report(project, today=TODAY), tmp_path, ("docx",))
+    files = report_files(build_report(project, today=TODAY), ("docx",))
+    (tmp_path / "report.docx").write_bytes(files["report.docx"])
     profile = tmp_path / "lo-profile"  # its own profile, so parallel runs do not share a lock
     done = subprocess.run(
         [
@@ -123,7 +119,7 @@ def test_a_new_project_gets_not_done_yet_paragraphs(tmp_path: Path, database_url
     workspace = init_project(tmp_path / "empty", "An empty review")
     try:
         report = build_report(workspace, today=TODAY)
-        write_report(report, tmp_path / "out")
+        files = report_files(report)
     finally:
         workspace.close()
     missing = [
@@ -138,7 +134,7 @@ def test_a_new_project_gets_not_done_yet_paragraphs(tmp_path: Path, database_url
         "results-matrix",
         "appendix-search",
     } <= set(missing)
-    assert (tmp_path / "out" / "report.docx").exists() and not (tmp_path / "out" / "figures").exists()
+    assert sorted(files) == ["report.docx", "report.html", "report.md"]  # no figure without data
 
 
 def test_illustrative_note_is_boxed_at_the_top(project: Workspace) -> None:

@@ -133,11 +133,15 @@ def test_a_source_missing_from_the_protocol_gets_a_warning(workspace: Workspace,
 def test_export_to_a_file_picks_the_format_from_the_extension(
     workspace: Workspace, write_file, tmp_path: Path
 ) -> None:
-    from synthesist.services.records.reading import export_records_to_file
+    from synthesist.cli.files import text_file
+    from synthesist.services.records.reading import export_format, export_records
 
     import_files(workspace, ImportRequest(paths=[write_file("m.ris", ris_text(3))], source="MEDLINE"))
-    assert export_records_to_file(workspace, tmp_path / "out" / "records.bib") == ("bibtex", 3)
-    assert (tmp_path / "out" / "records.bib").read_text(encoding="utf-8").startswith("@")
+    target = tmp_path / "out" / "records.bib"
+    assert export_format(target) == "bibtex"
+    assert export_format(target, "csv") == "csv"
+    with text_file(target) as handle:
+        assert export_records(workspace, "bibtex", handle) == 3
+    assert target.read_text(encoding="utf-8").startswith("@")
     with pytest.raises(UnknownPlugin, match="cannot tell the format"):
-        export_records_to_file(workspace, tmp_path / "records.docx")
-    assert not list(tmp_path.glob("*records.docx*")), "a refused export leaves no file behind"
+        export_format(tmp_path / "records.docx")

@@ -19,10 +19,11 @@ from synthesist.screening.model import Stage
 from synthesist.services.dedup.runs import run_dedup
 from synthesist.services.projects import init_project
 from synthesist.services.records.imports import ImportRequest, import_files
-from synthesist.services.reporting.prisma import prisma_counts, write_prisma
+from synthesist.services.reporting.prisma import prisma_counts, prisma_document
 from synthesist.services.screening.csv_import import import_decisions
 from synthesist.services.screening.decisions import overview
 from synthesist.workspace import Workspace, open_workspace
+from tests.golden import read_golden
 from tests.reporting.prisma_examples import REFERENCE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -176,12 +177,11 @@ def test_the_reference_reviews_flow_comes_out_of_the_data(
     assert result.warnings == []
     assert result.counts == REFERENCE
 
-    diagram = tmp_path / "prisma.svg"
-    write_prisma(workspace, diagram)
-    svg = diagram.read_text(encoding="utf-8")
+    content, _ = prisma_document(workspace, "svg")
+    svg = content.decode("utf-8")
     shown = set(re.findall(r"\(n = ([\d,]+)\)", svg))
     assert {"757", "62", "738", "708", "30", "20", "10"} <= shown
-    assert svg == GOLDEN.read_text(encoding="utf-8"), "the golden diagram of the reference review"
+    assert svg == read_golden(GOLDEN), "the golden diagram of the reference review"
 
 
 def test_undoing_and_redeciding_changes_the_counts(reference_project: Workspace, tmp_path: Path) -> None:

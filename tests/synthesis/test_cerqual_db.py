@@ -19,13 +19,14 @@ from synthesist.services.cerqual.findings import (
     change_finding,
     correct_study,
     finding_views,
+    findings_table_document,
     set_confidence,
     show_finding,
-    write_findings_table,
 )
 from synthesist.synthesis.cerqual import Component, Concern, Confidence
 from synthesist.workspace import Workspace
-from tests.synthesis.golden_files import assert_golden
+from tests.golden import assert_golden
+from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.workspace_builder import reference_workspace
 
 
@@ -145,13 +146,11 @@ def test_summary_of_qualitative_findings(reference: Workspace) -> None:
     ):
         assess_component(reference, "F1", component, level, why or None)
     set_confidence(reference, "F1", "moderate", "minor concerns about adequacy and relevance")
-    out = io.BytesIO()
-    assert write_findings_table(reference, out, "md") == 2
-    assert_golden("soqf.md", out.getvalue().decode("utf-8"))
-    out = io.BytesIO()
-    write_findings_table(reference, out, "md", profile=True)
-    assert_golden("cerqual_profile.md", out.getvalue().decode("utf-8"))
-    out = io.BytesIO()
-    write_findings_table(reference, out, "docx")
-    [table] = WordDocument(io.BytesIO(out.getvalue())).tables
+    content, count = findings_table_document(reference, "md")
+    assert count == 2
+    assert_golden(GOLDEN / "soqf.md", content.decode("utf-8"))
+    content, _ = findings_table_document(reference, "md", profile=True)
+    assert_golden(GOLDEN / "cerqual_profile.md", content.decode("utf-8"))
+    content, _ = findings_table_document(reference, "docx")
+    [table] = WordDocument(io.BytesIO(content)).tables
     assert [cell.text for cell in table.rows[1].cells][3] == "Moderate confidence"

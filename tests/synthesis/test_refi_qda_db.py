@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 
 from synthesist.errors import ImportFileError
-from synthesist.services.synthesis.outputs import write_synthesis_matrix
+from synthesist.services.synthesis.outputs import synthesis_matrix_document
 from synthesist.services.synthesis.refi_qda import export_codebook, export_project, import_refi_qda
 from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import CodingSnapshot
 from synthesist.synthesis.refi_qda import schema_errors
 from synthesist.workspace import Workspace
+from tests.golden import read_golden
 from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.workspace_builder import reference_workspace
 
@@ -92,9 +93,8 @@ def test_project_round_trip_through_the_database(pair: tuple[Workspace, Workspac
     )
     assert summary.notes == []
     assert _normalised(coding_snapshot(empty)) == _normalised(coding_snapshot(coded))
-    out = io.BytesIO()
-    write_synthesis_matrix(empty, out, "md")
-    assert out.getvalue().decode("utf-8") == (GOLDEN / "reference_matrix.md").read_text(encoding="utf-8")
+    matrix = synthesis_matrix_document(empty, "md")
+    assert matrix.decode("utf-8") == read_golden(GOLDEN / "reference_matrix.md")
     with empty.unit_of_work(write=False) as uow:
         [event] = [e for e in uow.events.list() if e.type == "synthesis.refi_qda_imported"]
     assert event.payload["format"] == "qdpx" and len(event.payload["codings"]) == 49

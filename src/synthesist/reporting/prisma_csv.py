@@ -39,7 +39,7 @@ from synthesist.errors import InconsistentCounts, PrismaCsvError
 from synthesist.exporting.safe_csv import restore_cell, safe_writer
 from synthesist.reporting.prisma import NamedCount, PrismaCounts
 
-__all__ = ["parse_prisma_csv", "prisma_csv_text", "read_prisma_csv", "write_prisma_csv"]
+__all__ = ["parse_prisma_csv", "prisma_csv_text", "read_prisma_csv"]
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
@@ -187,10 +187,6 @@ def prisma_csv_text(counts: PrismaCounts) -> str:
         if awaiting:
             writer.writerow([data, node, box, description, boxtext, "NA", "NA", str(awaiting)])
     return out.getvalue()
-
-
-def write_prisma_csv(counts: PrismaCounts, path: Path) -> None:
-    path.write_text(prisma_csv_text(counts), encoding="utf-8")
 
 
 def _safe_name(name: str) -> str:

@@ -18,7 +18,7 @@ from synthesist.errors import ConverterUnavailable, UserError
 from synthesist.reporting.prisma import PrismaCounts
 from synthesist.reporting.prisma_svg import render_prisma_svg
 
-__all__ = ["DiagramFormat", "convert_svg", "render_prisma", "write_prisma_diagram"]
+__all__ = ["DiagramFormat", "convert_svg", "diagram_format_for", "render_prisma"]
 
 PNG_SCALE = 2  # twice the SVG's pixel size: sharp on screens and in documents
 
@@ -45,24 +45,16 @@ def convert_svg(svg: bytes, diagram_format: DiagramFormat | str) -> bytes:
     return bytes(converter.svg2pdf(bytestring=svg))
 
 
-def write_prisma_diagram(
-    counts: PrismaCounts, path: Path, diagram_format: DiagramFormat | str | None = None
-) -> DiagramFormat:
-    """Write the diagram to ``path``, by default in the format its suffix names; return the format."""
-    if diagram_format is None:
-        try:
-            diagram_format = DiagramFormat(path.suffix.lower().lstrip("."))
-        except ValueError:
-            known = ", ".join(f".{kind.value}" for kind in DiagramFormat)
-            raise UserError(
-                f"{path.name}: cannot tell the diagram format from the file name",
-                hint=f"End the file name with one of {known}.",
-            ) from None
-    kind = DiagramFormat(diagram_format)
-    # render before opening the file, so a failed conversion leaves no empty file behind
-    content = render_prisma(counts, kind)
-    path.write_bytes(content)
-    return kind
+def diagram_format_for(path: Path, what: str = "diagram") -> DiagramFormat:
+    """The format the file name's suffix names (``what``: the word the refusal uses for the file)."""
+    try:
+        return DiagramFormat(path.suffix.lower().lstrip("."))
+    except ValueError:
+        known = ", ".join(f".{kind.value}" for kind in DiagramFormat)
+        raise UserError(
+            f"{path.name}: cannot tell the {what} format from the file name",
+            hint=f"End the file name with one of {known}.",
+        ) from None
 
 
 def _cairosvg() -> Any:

@@ -21,14 +21,15 @@ from synthesist.cli.common import (
     open_project,
     print_json,
 )
+from synthesist.cli.files import write_file
 from synthesist.errors import UnknownPlugin
 from synthesist.services.appraisal.outputs import (
     PlotKind,
     available_checklists,
+    plot_format,
+    render_appraisal_plot,
     render_appraisal_table,
     table_format,
-    write_appraisal_plot,
-    write_appraisal_table,
 )
 from synthesist.services.appraisal.setup import (
     appraisal_setup,
@@ -294,7 +295,8 @@ def table(
                 )
             typer.echo(render_appraisal_table(workspace, chosen).decode("utf-8-sig"), nl=False)
             return
-        written = write_appraisal_table(workspace, output, format_name)
+        written = table_format(output, format_name)
+        write_file(output, render_appraisal_table(workspace, written))
     err_console.print(f"Wrote the appraisal table ({written}) to {output}")
 
 
@@ -318,7 +320,8 @@ def plot(
     Example: synthesist appraise plot --kind summary -o appraisal-summary.svg
     """
     with open_project(project) as workspace:
-        written = write_appraisal_plot(workspace, output, kind)
+        written = plot_format(output)
+        write_file(output, render_appraisal_plot(workspace, kind, written))
     err_console.print(f"Wrote the {kind.value} plot ({written.value}) to {output}")
 
 

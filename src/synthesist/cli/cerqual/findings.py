@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,9 +19,9 @@ from synthesist.services.cerqual.findings import (
     change_finding,
     correct_study,
     finding_views,
+    findings_table_document,
     set_confidence,
     show_finding,
-    write_findings_table,
 )
 from synthesist.services.synthesis.outputs import output_format
 from synthesist.synthesis.cerqual import CERQUAL_FORMATS, Component, FindingView
@@ -286,11 +285,10 @@ def table_command(
     chosen = output_format(str(output) if output is not None else None, format_name, CERQUAL_FORMATS)
     if chosen == "docx" and (output is None or str(output) == "-"):
         raise UserError("a Word file is written to a file", hint="Example: -o soqf.docx")
-    buffer = io.BytesIO()
     with open_project(project) as workspace:
-        count = write_findings_table(workspace, buffer, chosen, profile=profile)
+        content, count = findings_table_document(workspace, chosen, profile=profile)
     what = "evidence profile" if profile else "Summary of Qualitative Findings"
-    write_output(output, buffer.getvalue(), f"the {what} ({plural(count, 'finding')})")
+    write_output(output, content, f"the {what} ({plural(count, 'finding')})")
 
 
 def register(app: typer.Typer) -> None:

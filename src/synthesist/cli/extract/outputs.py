@@ -19,13 +19,14 @@ from synthesist.cli.common import (
     open_project,
     print_json,
 )
+from synthesist.cli.files import text_file, write_file
 from synthesist.errors import UserError
 from synthesist.review.extraction_settings import ExtractionField
 from synthesist.services.extraction.csv_import import import_values
 from synthesist.services.extraction.table import (
+    characteristics_table_output,
     export_included_studies,
     table_format_for,
-    write_characteristics_table,
 )
 from synthesist.services.extraction.values import extraction_form
 from synthesist.wording import plural
@@ -70,7 +71,7 @@ def export(
         if str(output) == "-":
             count = export_included_studies(workspace, sys.stdout)
         else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            with text_file(output) as handle:
                 count = export_included_studies(workspace, handle)
     err_console.print(
         f"Exported {plural(count, 'included study', 'included studies')}"
@@ -96,18 +97,19 @@ def table(
     Example: synthesist extract table --format html -o characteristics.html
     """
     chosen = table_format_for(output, format_name)
+    to_screen = output is None or str(output) == "-"
     with open_project(project) as workspace:
-        if output is None or str(output) == "-":
-            if chosen == "docx":
-                raise UserError("a Word table is written to a file", hint="Example: -o characteristics.docx")
-            written = write_characteristics_table(workspace, sys.stdout.buffer, chosen)
-            sys.stdout.flush()
-        else:
-            with output.open("wb") as handle:
-                written = write_characteristics_table(workspace, handle, chosen)
+        if to_screen and chosen == "docx":
+            raise UserError("a Word table is written to a file", hint="Example: -o characteristics.docx")
+        written = characteristics_table_output(workspace, chosen)
+    if output is None or to_screen:
+        sys.stdout.buffer.write(written.content)
+        sys.stdout.flush()
+    else:
+        write_file(output, written.content)
     for note in written.table.notes:
         err_console.print(f"[yellow]{escape(note)}[/]")
-    if output is not None and str(output) != "-":
+    if not to_screen:
         err_console.print(
             f"Wrote the table of {plural(len(written.table.rows), 'study', 'studies')} "
             f"as {chosen} to {output}"

@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from synthesist.cli.common import JsonOption, ProjectOption, console, err_console, open_project, print_json
-from synthesist.services.reporting.prisma import convert_prisma_csv, prisma_counts, write_prisma
+from synthesist.cli.files import write_file
+from synthesist.services.reporting.prisma import (
+    prisma_counts,
+    prisma_document,
+    prisma_document_from_csv,
+    prisma_format,
+)
 from synthesist.wording import plural_word
 
 __all__ = ["register"]
@@ -38,7 +44,8 @@ def prisma(
     if from_csv is not None:
         if output is None:
             raise typer.BadParameter("name the diagram to write with -o", param_hint="--from-csv")
-        written_format = convert_prisma_csv(from_csv, output)
+        written_format = prisma_format(output)
+        write_file(output, prisma_document_from_csv(from_csv, written_format))
         err_console.print(f"Wrote the PRISMA 2020 flow diagram ({written_format}) to {output}")
         return
     with open_project(project) as workspace:
@@ -46,7 +53,9 @@ def prisma(
             result = prisma_counts(workspace)
             written = None
         else:
-            written, result = write_prisma(workspace, output)
+            written = prisma_format(output)
+            content, result = prisma_document(workspace, written)
+            write_file(output, content)
     if not as_json:  # with --json the warnings are in the JSON
         for warning in result.warnings:
             err_console.print(f"[yellow]Not final:[/] {warning}")

@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
 from synthesist.cli.common import ProjectOption, err_console, open_project
-from synthesist.services.reporting.report import new_report, parse_formats, report_steps, write_report
+from synthesist.cli.files import write_files
+from synthesist.services.reporting.report import new_report, parse_formats, report_files, report_steps
 from synthesist.wording import plural
 
 __all__ = ["register"]
@@ -47,7 +48,7 @@ def report(
                 step.run()
                 progress.advance(task)
             progress.update(task, description="Writing " + ", ".join(chosen))
-            written = write_report(built, output, chosen)
+            written = write_files(output, report_files(built, chosen))
             progress.advance(task)
     for path in written:
         typer.echo(str(path))  # plain, never wrapped: scripts read these lines

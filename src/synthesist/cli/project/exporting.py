@@ -16,8 +16,9 @@ from synthesist.cli.common import (
     open_project,
     record_filter,
 )
+from synthesist.cli.files import text_file
 from synthesist.errors import UnknownPlugin
-from synthesist.services.records.reading import export_records, export_records_to_file
+from synthesist.services.records.reading import export_format, export_records
 from synthesist.wording import plural_word
 
 __all__ = ["register"]
@@ -59,9 +60,10 @@ def export(
             )
             err_console.print(f"Exported {count:,} {plural_word(count, 'record')} as {format_name}")
             return
-        chosen, count = export_records_to_file(
-            workspace, output, format_name, chosen_filter, deduplicated=deduplicated
-        )
+        chosen = export_format(output, format_name)
+        # streamed to the file, not held in memory: an export may have a million records
+        with text_file(output) as handle:
+            count = export_records(workspace, chosen, handle, chosen_filter, deduplicated=deduplicated)
     err_console.print(f"Exported {count:,} {plural_word(count, 'record')} as {chosen} to {output}")
 
 

@@ -3,7 +3,6 @@ serves every command here that writes a file or standard output."""
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,15 +11,17 @@ import typer
 from rich.markup import escape
 
 from synthesist.cli.common import JsonOption, ProjectOption, err_console, open_project, print_json
+from synthesist.cli.files import write_file
 from synthesist.errors import UserError
 from synthesist.services.synthesis.outputs import (
     evidence_document,
+    matrix_document,
     output_format,
     parse_theme_level,
+    sensitivity_document,
     sensitivity_report,
+    synthesis_matrix,
     theme_evidence_views,
-    write_sensitivity_report,
-    write_synthesis_matrix,
 )
 from synthesist.synthesis.evidence import EVIDENCE_FORMATS, SENSITIVITY_FORMATS
 from synthesist.synthesis.matrix import MATRIX_FORMATS
@@ -49,7 +50,7 @@ def write_output(output: Path | None, data: bytes, what: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    output.write_bytes(data)
+    write_file(output, data)
     err_console.print(f"Wrote {escape(what)} to {escape(str(output))}")
 
 
@@ -75,8 +76,7 @@ def matrix_command(
     """
     chosen = "md" if as_json else _format(output, format_name, MATRIX_FORMATS)
     with open_project(project) as workspace:
-        buffer = io.BytesIO()
-        matrix = write_synthesis_matrix(workspace, buffer, chosen, parse_theme_level(level))
+        matrix = synthesis_matrix(workspace, parse_theme_level(level))
     if as_json:
         print_json(
             {
@@ -98,7 +98,7 @@ def matrix_command(
         return
     write_output(
         output,
-        buffer.getvalue(),
+        matrix_document(matrix, chosen),
         f"the matrix of {plural(matrix.total, 'study', 'studies')} × {plural(len(matrix.columns), 'theme')}",
     )
 
@@ -175,9 +175,7 @@ def sensitivity_command(
             }
         )
         return
-    buffer = io.BytesIO()
-    write_sensitivity_report(report, buffer, chosen)
-    write_output(output, buffer.getvalue(), "the sensitivity table")
+    write_output(output, sensitivity_document(report, chosen), "the sensitivity table")
     unrated = sorted({s.label for item in report.themes for s in item.unrated})
     if unrated:
         err_console.print(f"[yellow]Not rated yet: {escape(', '.join(unrated))}[/]")

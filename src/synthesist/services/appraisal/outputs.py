@@ -1,8 +1,8 @@
-"""Appraisal outputs as files: the study × question table (Markdown, CSV, HTML, Word) and the
-traffic-light and summary plots (SVG, PNG, PDF); and the checklists a project can use.
+"""Appraisal outputs as files' content: the study × question table (Markdown, CSV, HTML, Word) and
+the traffic-light and summary plots (SVG, PNG, PDF); and the checklists a project can use.
 
-The format comes from the file name unless given; it is rendered completely before the file is
-opened, so a failed conversion leaves no half-written file behind.
+The format comes from the file name unless given (``table_format``, ``plot_format``); the caller
+writes the bytes where it wants them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from synthesist.appraisal.checklist import LoadedChecklist, load_checklists
 from synthesist.errors import ProjectNotFound, UserError
 from synthesist.reporting.appraisal_svg import render_summary_svg, render_traffic_light_svg
 from synthesist.reporting.appraisal_table import TABLE_FORMATS, render_table
-from synthesist.reporting.prisma_output import DiagramFormat, convert_svg
+from synthesist.reporting.prisma_output import DiagramFormat, convert_svg, diagram_format_for
 from synthesist.review.project import find_project
 from synthesist.services.appraisal.views import appraisal_table
 from synthesist.workspace import Workspace
@@ -26,8 +26,6 @@ __all__ = [
     "render_appraisal_plot",
     "render_appraisal_table",
     "table_format",
-    "write_appraisal_plot",
-    "write_appraisal_table",
 ]
 
 
@@ -53,24 +51,9 @@ def render_appraisal_table(workspace: Workspace, format_name: str = "md") -> byt
     return render_table(appraisal_table(workspace), table_format(None, format_name))
 
 
-def write_appraisal_table(workspace: Workspace, path: Path, format_name: str | None = None) -> str:
-    """Write the table to ``path``; returns the format written."""
-    chosen = table_format(path, format_name)
-    content = render_appraisal_table(workspace, chosen)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return chosen
-
-
 def plot_format(path: Path) -> DiagramFormat:
-    try:
-        return DiagramFormat(path.suffix.lower().lstrip("."))
-    except ValueError:
-        known = ", ".join(f".{kind.value}" for kind in DiagramFormat)
-        raise UserError(
-            f"{path.name}: cannot tell the figure format from the file name",
-            hint=f"End the file name with one of {known}.",
-        ) from None
+    """The figure format the file name ends with."""
+    return diagram_format_for(path, "figure")
 
 
 def render_appraisal_plot(
@@ -81,16 +64,6 @@ def render_appraisal_plot(
     table = appraisal_table(workspace)
     svg = render_traffic_light_svg(table) if kind is PlotKind.TRAFFIC_LIGHT else render_summary_svg(table)
     return convert_svg(svg.encode("utf-8"), diagram_format)
-
-
-def write_appraisal_plot(
-    workspace: Workspace, path: Path, kind: PlotKind = PlotKind.TRAFFIC_LIGHT
-) -> DiagramFormat:
-    chosen = plot_format(path)
-    content = render_appraisal_plot(workspace, kind, chosen)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return chosen
 
 
 def available_checklists(project_dir: Path | None = None) -> list[LoadedChecklist]:

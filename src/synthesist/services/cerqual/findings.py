@@ -10,10 +10,10 @@ appraisal change shows at once. The suggestions follow the rules documented in
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from synthesist.errors import NotFound, UnknownPlugin, UserError
 from synthesist.events import (
@@ -54,10 +54,10 @@ __all__ = [
     "change_finding",
     "correct_study",
     "finding_views",
+    "findings_table_document",
     "participant_counts",
     "set_confidence",
     "show_finding",
-    "write_findings_table",
 ]
 
 _REF = re.compile(r"^\s*[Ff]?(\d+)\s*$")
@@ -300,11 +300,11 @@ def set_confidence(
     return _views(workspace, [finding])[0]
 
 
-def write_findings_table(
-    workspace: Workspace, handle: BinaryIO, format_name: str, *, profile: bool = False
-) -> int:
-    """The Summary of Qualitative Findings (or, with ``profile``, the evidence profile); returns
-    how many findings it lists."""
+def findings_table_document(
+    workspace: Workspace, format_name: str, *, profile: bool = False
+) -> tuple[bytes, int]:
+    """The Summary of Qualitative Findings (or, with ``profile``, the evidence profile) as a file's
+    content, and how many findings it lists."""
     if format_name not in CERQUAL_FORMATS:
         raise UnknownPlugin(f"no table format {format_name!r}", hint="Formats: " + ", ".join(CERQUAL_FORMATS))
     views = finding_views(workspace)
@@ -313,5 +313,6 @@ def write_findings_table(
             "there are no review findings yet", hint='synthesist cerqual add "STATEMENT" --theme NAME'
         )
     table = evidence_profile_table(views) if profile else soqf_table(views)
-    write_cerqual_table(table, format_name, handle)
-    return len(views)
+    buffer = io.BytesIO()
+    write_cerqual_table(table, format_name, buffer)
+    return buffer.getvalue(), len(views)

@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from synthesist.errors import ProtocolError, UnknownPlugin, UserError
 from synthesist.exporting.safe_csv import safe_writer
@@ -28,10 +28,10 @@ __all__ = [
     "TableOutput",
     "characteristics_table",
     "characteristics_table_bytes",
+    "characteristics_table_output",
     "export_included_studies",
     "included_study_rows",
     "table_format_for",
-    "write_characteristics_table",
 ]
 
 # The columns before the fields' own in the CSV of included studies.
@@ -88,21 +88,23 @@ def table_format_for(path: Path | None, chosen: str | None) -> str:
 
 @dataclass(frozen=True)
 class TableOutput:
+    """The table (its rows and notes, for what the caller says about it) and its file's content."""
+
     table: CharacteristicsTable
-    format: str
+    content: bytes
+
+
+def characteristics_table_output(workspace: Workspace, format_name: str) -> TableOutput:
+    """The table of characteristics and its content in ``csv``, ``md``, ``html`` or ``docx``."""
+    table = characteristics_table(workspace)
+    buffer = io.BytesIO()
+    write_table(table, format_name, buffer)
+    return TableOutput(table, buffer.getvalue())
 
 
 def characteristics_table_bytes(workspace: Workspace, format_name: str) -> bytes:
     """The table of characteristics as a file's content (``csv``, ``md``, ``html`` or ``docx``)."""
-    buffer = io.BytesIO()
-    write_table(characteristics_table(workspace), format_name, buffer)
-    return buffer.getvalue()
-
-
-def write_characteristics_table(workspace: Workspace, handle: BinaryIO, format_name: str) -> TableOutput:
-    table = characteristics_table(workspace)
-    write_table(table, format_name, handle)
-    return TableOutput(table, format_name)
+    return characteristics_table_output(workspace, format_name).content
 
 
 def included_study_rows(workspace: Workspace) -> tuple[list[str], list[list[str]]]:

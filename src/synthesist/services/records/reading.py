@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,8 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProjectStatus",
+    "export_format",
     "export_records",
-    "export_records_to_file",
     "get_record",
     "list_batches",
     "list_records",
@@ -84,31 +82,12 @@ def export_records(
         return writer.write(items, handle)
 
 
-def export_records_to_file(
-    workspace: Workspace,
-    path: Path,
-    format_name: str | None = None,
-    record_filter: RecordFilter | None = None,
-    *,
-    deduplicated: bool = False,
-) -> tuple[str, int]:
-    """Export to ``path`` (format from ``format_name`` or the extension); returns (format, count).
-
-    Written to a temporary file beside the target, then renamed: a failed export leaves no half file
-    and never damages an earlier export of the same name.
-    """
+def export_format(path: Path, format_name: str | None = None) -> str:
+    """The export format asked for, else the one the file name's extension says (``records.bib``:
+    ``bibtex``); an unknown one fails here, before the caller opens any file."""
     chosen = format_name or writer_for_path(path)
-    get_writer(chosen)  # an unknown format fails before any file is touched
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            count = export_records(workspace, chosen, handle, record_filter, deduplicated=deduplicated)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return chosen, count
+    get_writer(chosen)
+    return chosen
 
 
 def _export_items(

@@ -30,7 +30,7 @@ from synthesist.services.fulltext.reports import included_totals, list_studies
 from synthesist.services.screening.decisions import overview_in
 from synthesist.workspace import Workspace
 
-__all__ = ["PrismaResult", "convert_prisma_csv", "prisma_counts", "prisma_document", "write_prisma"]
+__all__ = ["PrismaResult", "prisma_counts", "prisma_document", "prisma_document_from_csv", "prisma_format"]
 
 # A source searched as a trials register (PRISMA 2020 counts registers apart from databases).
 _REGISTER = re.compile(
@@ -150,40 +150,33 @@ def _they(n: int) -> str:
     return "it counts" if n == 1 else "they count"
 
 
+def prisma_format(path: Path) -> str:
+    """The format the output file's name asks for: ``csv`` for the PRISMA2020 package's CSV, else
+    the diagram's (``svg``, ``png``, ``pdf``)."""
+    from synthesist.reporting.prisma_output import diagram_format_for
+
+    return "csv" if path.suffix.lower() == ".csv" else diagram_format_for(path).value
+
+
 def prisma_document(workspace: Workspace, format_name: str) -> tuple[bytes, PrismaResult]:
     """The diagram (``svg``, ``png``, ``pdf``) or the PRISMA2020 package's CSV (``csv``) as a file's
     content, with the counts it shows; the caller decides where it goes."""
+    result = prisma_counts(workspace)
+    return _document(result.counts, format_name), result
+
+
+def prisma_document_from_csv(source: Path, format_name: str) -> bytes:
+    """The diagram (or the CSV again) drawn from a PRISMA2020 package/Shiny app CSV: no project needed."""
+    from synthesist.reporting.prisma_csv import read_prisma_csv
+
+    return _document(read_prisma_csv(source), format_name)
+
+
+def _document(counts: PrismaCounts, format_name: str) -> bytes:
+    # the renderers are imported when asked for: `status` reads the counts and should start quickly
     from synthesist.reporting.prisma_csv import prisma_csv_text
     from synthesist.reporting.prisma_output import render_prisma
 
-    result = prisma_counts(workspace)
     if format_name == "csv":
-        return prisma_csv_text(result.counts).encode("utf-8"), result
-    return render_prisma(result.counts, format_name), result
-
-
-def write_prisma(workspace: Workspace, path: Path) -> tuple[str, PrismaResult]:
-    """Write the diagram (``.svg``, ``.png``, ``.pdf``) or the PRISMA2020 package's CSV (``.csv``)."""
-    # the writers are imported when asked for: `status` reads the counts and should start quickly
-    from synthesist.reporting.prisma_csv import write_prisma_csv
-    from synthesist.reporting.prisma_output import write_prisma_diagram
-
-    result = prisma_counts(workspace)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        write_prisma_csv(result.counts, path)
-        return "csv", result
-    return write_prisma_diagram(result.counts, path).value, result
-
-
-def convert_prisma_csv(source: Path, path: Path) -> str:
-    """Draw the diagram from a PRISMA2020 package/Shiny app CSV (no project needed); returns the format."""
-    from synthesist.reporting.prisma_csv import read_prisma_csv, write_prisma_csv
-    from synthesist.reporting.prisma_output import write_prisma_diagram
-
-    counts = read_prisma_csv(source)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        write_prisma_csv(counts, path)
-        return "csv"
-    return write_prisma_diagram(counts, path).value
+        return prisma_csv_text(counts).encode("utf-8")
+    return render_prisma(counts, format_name)

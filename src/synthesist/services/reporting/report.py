@@ -11,7 +11,7 @@ as SVG files under ``figures/`` so they can go into a manuscript as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,13 +37,14 @@ __all__ = [
     "parse_formats",
     "render_report",
     "report_document",
+    "report_files",
     "report_steps",
-    "write_report",
 ]
 
 REPORT_FORMATS = ("md", "html", "docx")
 ILLUSTRATIVE_FILE = "ILLUSTRATIVE.md"  # written by `synthesist demo` beside review.toml
 REPORT_NAME = "report"
+FIGURES_FOLDER = "figures"
 _NUMBERED = re.compile(r"^\s*(?:#|S)?\d+[.):]?\s")
 
 
@@ -318,22 +319,12 @@ def report_document(workspace: Workspace, format_name: str) -> bytes:
     return render_report(build_report(workspace), format_name)
 
 
-def write_report(report: Report, folder: Path, formats: Sequence[str] = REPORT_FORMATS) -> list[Path]:
-    """Write ``report.<format>`` for each format, and every figure as ``figures/<name>.svg``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = list(_write_figures(report, folder / "figures"))
+def report_files(report: Report, formats: Sequence[str] = REPORT_FORMATS) -> dict[str, bytes]:
+    """Every file of the report by its name relative to the report's folder: each figure as
+    ``figures/<name>.svg``, then ``report.<format>`` for each format. The caller writes them."""
+    files = {
+        f"{FIGURES_FOLDER}/{figure.file_name}": figure.svg.encode("utf-8") for figure in report.figures()
+    }
     for format_name in formats:
-        path = folder / f"{REPORT_NAME}.{format_name}"
-        path.write_bytes(render_report(report, format_name))
-        written.append(path)
-    return written
-
-
-def _write_figures(report: Report, folder: Path) -> Iterator[Path]:
-    figures = report.figures()
-    if figures:
-        folder.mkdir(parents=True, exist_ok=True)
-    for figure in figures:
-        path = folder / figure.file_name
-        path.write_text(figure.svg, encoding="utf-8")
-        yield path
+        files[f"{REPORT_NAME}.{format_name}"] = render_report(report, format_name)
+    return files

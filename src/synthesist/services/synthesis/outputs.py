@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from synthesist.errors import NotFound, ProtocolError, UnknownPlugin, UserError
 from synthesist.services.appraisal.views import appraisal_overview
@@ -39,15 +38,15 @@ __all__ = [
     "Ratings",
     "evidence_document",
     "included_rows",
+    "matrix_document",
     "output_format",
     "parse_theme_level",
+    "sensitivity_document",
     "sensitivity_report",
     "study_ratings",
     "synthesis_matrix",
     "synthesis_matrix_document",
     "theme_evidence_views",
-    "write_sensitivity_report",
-    "write_synthesis_matrix",
 ]
 
 
@@ -119,19 +118,21 @@ def synthesis_matrix_document(
     workspace: Workspace, format_name: str, level: ThemeLevel = ThemeLevel.ANALYTICAL
 ) -> bytes:
     """The theme × study matrix as a file's content in one of :data:`MATRIX_FORMATS`."""
+    _check_format(format_name, MATRIX_FORMATS, "matrix format")  # before reading the project
+    return matrix_document(synthesis_matrix(workspace, level), format_name)
+
+
+def matrix_document(matrix: ThemeMatrix, format_name: str) -> bytes:
+    """A matrix already read (``synthesis_matrix``) as a file's content."""
+    _check_format(format_name, MATRIX_FORMATS, "matrix format")
     buffer = io.BytesIO()
-    write_synthesis_matrix(workspace, buffer, format_name, level)
+    write_matrix(matrix, format_name, buffer)
     return buffer.getvalue()
 
 
-def write_synthesis_matrix(
-    workspace: Workspace, handle: BinaryIO, format_name: str, level: ThemeLevel = ThemeLevel.ANALYTICAL
-) -> ThemeMatrix:
-    if format_name not in MATRIX_FORMATS:
-        raise UnknownPlugin(f"no matrix format {format_name!r}", hint="Formats: " + ", ".join(MATRIX_FORMATS))
-    matrix = synthesis_matrix(workspace, level)
-    write_matrix(matrix, format_name, handle)
-    return matrix
+def _check_format(format_name: str, formats: Sequence[str], what: str) -> None:
+    if format_name not in formats:
+        raise UnknownPlugin(f"no {what} {format_name!r}", hint="Formats: " + ", ".join(formats))
 
 
 def theme_evidence_views(
@@ -178,7 +179,9 @@ def sensitivity_report(
     return sensitivity(matrix, ratings.by_study, chosen), ratings
 
 
-def write_sensitivity_report(report: SensitivityReport, handle: BinaryIO, format_name: str) -> None:
-    if format_name not in SENSITIVITY_FORMATS:
-        raise UnknownPlugin(f"no format {format_name!r}", hint="Formats: " + ", ".join(SENSITIVITY_FORMATS))
-    write_sensitivity(report, format_name, handle)
+def sensitivity_document(report: SensitivityReport, format_name: str) -> bytes:
+    """The sensitivity table as a file's content in one of :data:`SENSITIVITY_FORMATS`."""
+    _check_format(format_name, SENSITIVITY_FORMATS, "format")
+    buffer = io.BytesIO()
+    write_sensitivity(report, format_name, buffer)
+    return buffer.getvalue()
