@@ -3,12 +3,13 @@
 PostgreSQL comes from ``SYNTHESIST_TEST_POSTGRES_URL`` (``make test`` sets it, starting a server if
 needed); each test gets a database of its own, dropped afterwards. Without the variable the
 PostgreSQL variants are skipped with a message; with it set but unreachable they fail.
+
+A new project's database starts as a copy of one migrated once per run (tests/shared_databases.py),
+not migrated again for every test; mark a test ``migrate_from_scratch`` to have it migrated.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,11 +20,44 @@ from typer.testing import CliRunner
 import synthesist.services.accounts.users as users_service
 from synthesist.review.project import DATABASE_ENV
 from synthesist.workspace import ACTOR_ENV, Workspace, open_workspace
+from tests import postgres_databases, shared_databases
+from tests.shared_databases import FROM_SCRATCH
 
-POSTGRES_ENV = "SYNTHESIST_TEST_POSTGRES_URL"
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{FROM_SCRATCH}: the test's new database is migrated from scratch, not copied"
+    )
+    shared_databases.start_run()
+
+
+@pytest.hookimpl(trylast=True)  # after the fixtures' teardown, which queues the last drops
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    postgres_databases.wait_for_drops()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    postgres_databases.end_run()
+
+
+@pytest.fixture(autouse=True)
+def _new_sqlite_databases_from_template(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A new SQLite database opened in this process starts as a copy of the migrated template
+    (``synthesist.storage.upgrade`` wrapped for the test; production code still migrates)."""
+    if request.node.get_closest_marker(FROM_SCRATCH):
+        return
+    import synthesist.storage as storage
+
+    template = shared_databases.upgrade_from_template(
+        lambda: shared_databases.migrated_sqlite_file(tmp_path_factory)
+    )
+    monkeypatch.setattr(storage, "upgrade", template)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -46,35 +80,20 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYNTHESIST_NO_SERVER", "1")
 
 
-def _postgres_database() -> Iterator[str]:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"PostgreSQL variant: set {POSTGRES_ENV} (make test does)")
-    name = f"synthesist_test_{uuid.uuid4().hex[:12]}"
-    admin = make_url(server).set(drivername="postgresql")
-    admin_dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as connection:
-            connection.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-            )
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
-    """None for SQLite (the project's own review.db), else a fresh PostgreSQL database URL."""
+def database_url(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str | None]:
+    """None for SQLite (the project's own review.db), else the URL of a PostgreSQL database of the
+    test's own: migrated and holding no rows, or empty for ``migrate_from_scratch``."""
     if request.param == "sqlite":
         yield None
         return
-    for url in _postgres_database():
+    if request.node.get_closest_marker(FROM_SCRATCH):
+        database = postgres_databases.postgres_database()
+    else:
+        database = postgres_databases.migrated_database(tmp_path_factory)
+    with database as url:
         monkeypatch.setenv(DATABASE_ENV, url)
         yield url
 

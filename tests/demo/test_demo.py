@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from synthesist.cli.main import app
 from synthesist.demo import illustrative_notes, load_data
 from synthesist.errors import UserError
-from synthesist.review.project import DATABASE_ENV, find_project
+from synthesist.review.project import find_project
 from synthesist.services.appraisal.views import appraisal_overview
 from synthesist.services.cerqual.concept_model import model_view
 from synthesist.services.cerqual.findings import finding_views
@@ -23,7 +23,7 @@ from synthesist.services.fulltext.reports import list_studies
 from synthesist.services.reporting.prisma import prisma_counts
 from synthesist.services.synthesis.outputs import study_ratings, synthesis_matrix
 from synthesist.workspace import Workspace, open_workspace
-from tests.conftest import _postgres_database
+from tests.demo_copies import demo_copy
 
 MATRIX = {
     "Effective communication": 8,
@@ -44,20 +44,14 @@ INCLUDED = {
 def built(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[DemoResult, Workspace]]:
-    """The demo built once per database; the workspace stays open (bound to its database) for the tests."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv(DATABASE_ENV, raising=False)
-        databases = _postgres_database() if request.param == "postgresql" else iter([None])
-        for url in databases:
-            if url is not None:
-                patch.setenv(DATABASE_ENV, url)
-            folder = tmp_path_factory.mktemp("demo") / "demo"
-            result = build_demo(folder)
-            workspace = open_workspace(find_project(folder), "tester")
-            try:
-                yield result, workspace
-            finally:
-                workspace.close()
+    """The demo built once per database per run (a copy of it here); the workspace stays open
+    (bound to its database) for the tests."""
+    with demo_copy(tmp_path_factory, request.param) as result:
+        workspace = open_workspace(find_project(result.folder), "tester")
+        try:
+            yield result, workspace
+        finally:
+            workspace.close()
 
 
 def test_prisma_counts_come_from_the_data(built: tuple[DemoResult, Workspace]) -> None:

@@ -12,7 +12,6 @@ import csv
 import dataclasses
 import importlib
 import io
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,21 +21,11 @@ import pytest
 from synthesist.reporting.appraisal_svg import COLOURS, render_summary_svg, render_traffic_light_svg
 from synthesist.reporting.appraisal_table import render_table
 from synthesist.reporting.prisma_output import convert_svg
+from tests.golden import assert_golden
 from tests.reporting.appraisal_examples import ANSWERS, reference_like_table
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE_ENV = "SYNTHESIST_UPDATE_GOLDEN"
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _golden(name: str, content: str) -> None:
-    golden = GOLDEN / name
-    if os.environ.get(UPDATE_ENV) == "1":
-        golden.write_text(content, encoding="utf-8", newline="\n")
-    assert golden.exists(), f"no golden file; create it with {UPDATE_ENV}=1"
-    assert content == golden.read_text(encoding="utf-8"), (
-        f"output changed; if intended, rerun with {UPDATE_ENV}=1"
-    )
 
 
 def test_the_reference_like_table_has_the_reviews_rating_counts() -> None:
@@ -47,7 +36,7 @@ def test_the_reference_like_table_has_the_reviews_rating_counts() -> None:
 
 
 def test_the_traffic_light_plot_matches_the_golden_file() -> None:
-    _golden("appraisal_traffic_light.svg", render_traffic_light_svg(reference_like_table()))
+    assert_golden(GOLDEN / "appraisal_traffic_light.svg", render_traffic_light_svg(reference_like_table()))
 
 
 def test_every_answer_is_a_coloured_circle_with_a_symbol_and_the_legend_says_which() -> None:
@@ -120,7 +109,7 @@ def test_the_same_table_gives_the_same_bytes_and_png_and_pdf_convert() -> None:
 
 def test_the_markdown_table_matches_the_golden_file() -> None:
     markdown = render_table(reference_like_table(), "md").decode("utf-8")
-    _golden("appraisal_table.md", markdown)
+    assert_golden(GOLDEN / "appraisal_table.md", markdown)
     assert "| Study A 2005 | Y | Y | Y | Y | Y | Y | Y | Y | Y | Y | High |" in markdown
     assert "Studies per rating: High 2; Medium 7; Low 1." in markdown
 

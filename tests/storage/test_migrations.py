@@ -18,10 +18,14 @@ from synthesist.workspace import Workspace
 from tests.helpers import alembic_config
 
 
+# These two make `init` migrate an empty database, as a user's would be; elsewhere a new project's
+# database is a copy of one the suite migrated once (tests/shared_databases.py).
+@pytest.mark.migrate_from_scratch
 def test_new_project_is_at_the_latest_revision(workspace: Workspace) -> None:
     assert current_revision(workspace.storage.engine) == head_revision()
 
 
+@pytest.mark.migrate_from_scratch
 def test_migrations_build_exactly_the_schema_the_code_uses(workspace: Workspace) -> None:
     with workspace.storage.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)

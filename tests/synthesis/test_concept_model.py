@@ -22,7 +22,8 @@ from synthesist.synthesis.concept_model import (
 )
 from synthesist.synthesis.matrix import theme_matrix
 from synthesist.synthesis.model import Theme
-from tests.synthesis.golden_files import assert_golden
+from tests.golden import assert_golden
+from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.reference import reference_snapshot
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "reference_model.toml"
@@ -49,7 +50,7 @@ def test_dot_source_golden() -> None:
     assert 'URL="#theme-effective-communication"' in dot
     assert 'tooltip="Effective communication: 8 of 10 studies"' in dot
     assert dot == reference_model()  # byte-stable
-    assert_golden("reference_model.dot", dot)
+    assert_golden(GOLDEN / "reference_model.dot", dot)
 
 
 @pytest.mark.skipif(

@@ -21,6 +21,7 @@ from synthesist.services.cerqual.concept_model import (
 )
 from synthesist.synthesis.concept_model import parse_model_file
 from synthesist.workspace import Workspace
+from tests.golden import read_golden
 from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.test_concept_model import MODEL_FILE
 from tests.synthesis.workspace_builder import reference_workspace
@@ -86,7 +87,7 @@ def test_a_model_file_replaces_the_model_and_draws_the_reference_figure(
     ]
     # the DOT source from the database is the golden one of the hand-built snapshot
     dot = model_figure(reference, "dot").decode("utf-8")
-    assert dot == (GOLDEN / "reference_model.dot").read_text(encoding="utf-8")
+    assert dot == read_golden(GOLDEN / "reference_model.dot")
     if shutil.which("dot"):
         assert b'xlink:href="#theme-effective-communication"' in model_figure(reference, "svg")
 

@@ -23,7 +23,8 @@ from synthesist.synthesis.model import (
     Theme,
     ThemeLevel,
 )
-from tests.synthesis.golden_files import assert_golden
+from tests.golden import assert_golden
+from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.reference import reference_snapshot
 
 # Illustrative ratings (the review reports 2 high, 7 medium and 1 low, without naming them here)
@@ -94,10 +95,10 @@ def test_evidence_markdown_and_html_golden() -> None:
     views = [theme_evidence(snapshot, t, studies, _ratings(studies)) for t in themes]
     markdown = evidence_markdown(views)
     assert f'<a id="{theme_anchor(themes[0])}"></a>' in markdown
-    assert_golden("evidence_patient_involvement.md", markdown)
+    assert_golden(GOLDEN / "evidence_patient_involvement.md", markdown)
     page = evidence_html(views)
     assert '<section id="theme-patient-involvement">' in page
-    assert_golden("evidence_patient_involvement.html", page)
+    assert_golden(GOLDEN / "evidence_patient_involvement.html", page)
 
 
 def test_evidence_html_escapes_everything() -> None:
@@ -127,7 +128,7 @@ def test_sensitivity_finds_the_theme_that_rests_only_on_low_rated_studies() -> N
     assert by_name["Healthcare service"].note == ""
     out = io.BytesIO()
     write_sensitivity(report, "md", out)
-    assert_golden("sensitivity.md", out.getvalue().decode("utf-8"))
+    assert_golden(GOLDEN / "sensitivity.md", out.getvalue().decode("utf-8"))
 
 
 def test_sensitivity_with_unrated_studies() -> None:

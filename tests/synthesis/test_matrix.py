@@ -18,7 +18,8 @@ from synthesist.synthesis.matrix import (
     write_matrix,
 )
 from synthesist.synthesis.model import AnchorStatus, Code, Coding, CodingOrigin, SpanKind, ThemeLevel
-from tests.synthesis.golden_files import assert_golden
+from tests.golden import assert_golden
+from tests.synthesis.golden_files import GOLDEN
 from tests.synthesis.reference import load_reference, reference_snapshot
 
 REFERENCE_COUNTS = {
@@ -144,13 +145,13 @@ def _written(format_name: str) -> bytes:
 
 
 def test_markdown_matrix_golden() -> None:
-    assert_golden("reference_matrix.md", _written("md").decode("utf-8"))
+    assert_golden(GOLDEN / "reference_matrix.md", _written("md").decode("utf-8"))
 
 
 def test_html_matrix_golden_and_escaped() -> None:
     produced = _written("html").decode("utf-8")
     assert produced.startswith("<!DOCTYPE html>")
-    assert_golden("reference_matrix.html", produced)
+    assert_golden(GOLDEN / "reference_matrix.html", produced)
     snapshot, studies = reference_snapshot()
     theme = dataclasses.replace(snapshot.themes[0], name="<script>alert(1)</script> & co")
     changed = dataclasses.replace(snapshot, themes=(theme, *snapshot.themes[1:]))
@@ -166,7 +167,7 @@ def test_csv_matrix_is_a_row_per_study_with_a_mark() -> None:
     by_study = {row[0]: row[1:] for row in rows[1:]}
     assert by_study["May 2007"] == ["", MARK, MARK, "", MARK, "", ""]
     assert by_study["Cooper 2008"] == [MARK] * 7
-    assert_golden("reference_matrix.csv", _written("csv").decode("utf-8-sig"))
+    assert_golden(GOLDEN / "reference_matrix.csv", _written("csv").decode("utf-8-sig"))
 
 
 def test_docx_matrix_is_a_word_table() -> None:
