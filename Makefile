@@ -36,7 +36,7 @@ test: install-test
 	@bash scripts/ensure_system_packages.sh test
 	@SYNTHESIST_TEST_POSTGRES_URL="$$(bash scripts/ensure_postgres.sh)" && export SYNTHESIST_TEST_POSTGRES_URL && \
 	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL" && \
-	  $(BIN)/python -m pytest -n 2 -q
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

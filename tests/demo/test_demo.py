@@ -25,6 +25,10 @@ from synthesist.services.synthesis.outputs import study_ratings, synthesis_matri
 from synthesist.workspace import Workspace, open_workspace
 from tests.demo_copies import demo_copy
 
+# Both modules use the worked example built once per database per run: on one worker they queue
+# behind the build instead of leaving the other worker idle while it waits for the same build.
+pytestmark = pytest.mark.xdist_group("worked-example")
+
 MATRIX = {
     "Effective communication": 8,
     "Mutual understanding": 10,

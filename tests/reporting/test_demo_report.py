@@ -22,6 +22,10 @@ from tests.demo_copies import demo_copy
 from tests.golden import assert_golden, needs_graphviz
 from tests.reporting.report_builder import normalise
 
+# Both modules use the worked example built once per database per run: on one worker they queue
+# behind the build instead of leaving the other worker idle while it waits for the same build.
+pytestmark = pytest.mark.xdist_group("worked-example")
+
 GOLDEN = Path(__file__).parent / "golden" / "demo_report.md"
 
 

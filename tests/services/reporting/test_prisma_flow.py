@@ -26,8 +26,8 @@ from synthesist.workspace import Workspace, open_workspace
 from tests.golden import read_golden
 from tests.reporting.prisma_examples import REFERENCE
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-GOLDEN = Path(__file__).resolve().parents[1] / "reporting" / "golden" / "prisma_reference.svg"
+DATA = Path(__file__).resolve().parents[2] / "data"
+GOLDEN = Path(__file__).resolve().parents[2] / "reporting" / "golden" / "prisma_reference.svg"
 WORDS = [
     "pain",
     "back",

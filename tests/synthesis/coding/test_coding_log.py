@@ -22,7 +22,7 @@ from synthesist.services.synthesis.log_visibility import HIDDEN
 from synthesist.services.synthesis.suggest import accept_suggestion, reject_suggestion
 from synthesist.synthesis.model import Coding, Document
 from synthesist.workspace import Workspace
-from tests.coding.conftest import act_as
+from tests.synthesis.coding.conftest import act_as
 from tests.synthesis_helpers import FINDINGS
 
 BOBS_WORDS = "Nobody explained what was wrong with my back."

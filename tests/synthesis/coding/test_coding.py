@@ -24,7 +24,7 @@ from synthesist.synthesis.model import CodingOrigin, Document, SpanKind, ThemeLe
 from synthesist.synthesis.segments import segments
 from synthesist.synthesis.themes import themes_of_coding
 from synthesist.workspace import Workspace
-from tests.coding.conftest import act_as
+from tests.synthesis.coding.conftest import act_as
 from tests.synthesis_helpers import FINDINGS
 
 

@@ -18,7 +18,7 @@ from synthesist.services.records.imports import ImportRequest, import_files
 from synthesist.services.records.reading import list_records
 from synthesist.workspace import Workspace
 
-EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
+EXPORTS = Path(__file__).resolve().parents[2] / "data" / "exports"
 
 
 def _entries() -> list[dict[str, Any]]:
