@@ -192,7 +192,8 @@ class InvalidTransition(Conflict):
 
 
 class ConverterUnavailable(UserError):
-    """PNG or PDF was asked for but CairoSVG, or the cairo library it loads, is not installed."""
+    """A program or library a step needs is not installed: CairoSVG or its cairo library for PNG or PDF,
+    PostgreSQL's pg_dump or pg_restore for a backup."""
 
 
 class SourceError(UserError):

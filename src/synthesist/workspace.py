@@ -17,7 +17,7 @@ from synthesist.ports import UnitOfWork
 from synthesist.review.project import Project, find_project
 from synthesist.storage import Storage, open_storage
 
-__all__ = ["ACTOR_ENV", "Workspace", "current_actor", "open_workspace", "workspace"]
+__all__ = ["ACTOR_ENV", "Workspace", "current_actor", "open_workspace", "restore_database", "workspace"]
 
 ACTOR_ENV = "SYNTHESIST_USER"
 
@@ -63,3 +63,10 @@ def workspace(
         yield opened
     finally:
         opened.close()
+
+
+def restore_database(url: str, snapshot: Path, kind: str) -> None:
+    """Put a database snapshot back where ``url`` points (see :mod:`synthesist.storage.snapshots`)."""
+    from synthesist.storage.snapshots import restore_snapshot
+
+    restore_snapshot(url, snapshot, kind)

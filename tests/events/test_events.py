@@ -59,6 +59,7 @@ STORED = {
     "model.loaded": "file sha256 outcomes links replaced_links",
     "model.outcome_changed": "outcome_id name added description",
     "project.created": "title project_id",
+    "project.restored": "backup taken_at synthesist_version",
     "records.imported": (
         "batch_id source file_name file_sha256 format "
         "encoding records rejects searched_on other_method forced"

@@ -92,6 +92,25 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
         "Run the web app for the project (log in with an account from `synthesist users add`).",
     ),
     LazyCommand(
+        "backup",
+        "project.backup",
+        "register",
+        (
+            "Back the project up into one archive: review.toml, full texts, uploaded exports, every other "
+            "file of the folder, and a consistent copy of the database (taken while the project may be in "
+            "use)."
+        ),
+    ),
+    LazyCommand(
+        "restore",
+        "project.backup",
+        "register",
+        (
+            "Restore a project from a backup into a new folder; every file is checked against the backup's "
+            "checksums before anything is written, and an older backup is brought up to date."
+        ),
+    ),
+    LazyCommand(
         "records",
         "records",
         "records_app",

@@ -13,19 +13,19 @@ import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-__all__ = ["text_file", "write_file", "write_files"]
+__all__ = ["private_binary_file", "text_file", "write_file", "write_files"]
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
+def _replacing(path: Path, *, private: bool = False) -> Iterator[Path]:
     """A new file beside ``path``, renamed over it when the block ends without an error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}"
-    # created as open() creates a file (0666 less the umask), not private as mkstemp would make it;
-    # O_EXCL: never another's file of the same name
-    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    # created as open() creates a file (0666 less the umask), not private as mkstemp would make it,
+    # unless asked (a backup holds the whole review); O_EXCL: never another's file of the same name
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666))
     try:
         yield temporary
         os.replace(temporary, path)
@@ -54,4 +54,12 @@ def text_file(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text handle that becomes the file ``path`` when the block ends without an error (for
     what is streamed rather than held in memory: a records export of a million records)."""
     with _replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextmanager
+def private_binary_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle, readable by its owner only, that becomes ``path`` when the block ends without
+    an error (a backup: the whole review, streamed)."""
+    with _replacing(path, private=True) as temporary, temporary.open("wb") as handle:
         yield handle

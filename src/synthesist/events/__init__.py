@@ -66,6 +66,7 @@ __all__ = [
     "NotRetrievedWithdrawn",
     "PasswordChanged",
     "ProjectCreated",
+    "ProjectRestored",
     "RefiQdaImported",
     "ReportAttached",
     "ScreeningDecided",
@@ -132,7 +133,7 @@ _EVENTS_BY_AREA: dict[str, tuple[str, ...]] = {
         "StudyGrouped",
         "StudyUngrouped",
     ),
-    "records": ("BatchImported", "ProjectCreated"),
+    "records": ("BatchImported", "ProjectCreated", "ProjectRestored"),
     "screening": (
         "ScreeningDecided",
         "ScreeningDecisionUndone",
@@ -219,7 +220,7 @@ if TYPE_CHECKING:  # what the type checker sees; at run time ``__getattr__`` imp
         StudyGrouped,
         StudyUngrouped,
     )
-    from synthesist.events.records import BatchImported, ProjectCreated
+    from synthesist.events.records import BatchImported, ProjectCreated, ProjectRestored
     from synthesist.events.screening import (
         ScreeningDecided,
         ScreeningDecisionUndone,

@@ -49,3 +49,18 @@ class BatchImported(Event):
         rejects = f", {self.rejects} rejected" if self.rejects else ""
         forced = ", re-import forced" if self.forced else ""
         return f"{what}, {where}{rejects}{forced}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ProjectRestored(Event):
+    """The project was restored from a backup (``synthesist restore``); the events before this one are
+    the backup's, as they were when it was taken."""
+
+    type: ClassVar[str] = "project.restored"
+    backup: str  # the archive's file name
+    taken_at: str  # when the backup was taken (ISO 8601, UTC)
+    synthesist_version: str  # the version that took it
+
+    def summary(self) -> str:
+        return f"restored from the backup {self.backup} taken {self.taken_at}"

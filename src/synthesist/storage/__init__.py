@@ -38,6 +38,13 @@ class Storage:
     def unit_of_work(self, *, write: bool = True) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.project_id, write=write)
 
+    def snapshot(self, target: Path) -> str:
+        """A consistent copy of the database in ``target`` (see :mod:`synthesist.storage.snapshots`);
+        returns the database kind."""
+        from synthesist.storage.snapshots import take_snapshot
+
+        return take_snapshot(self.engine, target)
+
     def close(self) -> None:
         self.engine.dispose()
 

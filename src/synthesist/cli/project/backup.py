@@ -1,0 +1,70 @@
+"""``synthesist backup`` and ``synthesist restore``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from synthesist.cli.common import ProjectOption, console, open_project
+from synthesist.cli.files import private_binary_file
+from synthesist.services.backup import restore_backup, write_backup
+from synthesist.wording import plural
+
+__all__ = ["register"]
+
+
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The archive to write (default: PROJECT-ID-DATE.tar.gz here)."),
+    ] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Back the project up into one archive: review.toml, full texts, uploaded exports, every other file
+    of the folder, and a consistent copy of the database (taken while the project may be in use).
+
+    Example: synthesist backup -o ~/backups/back-pain.tar.gz
+    """
+    with open_project(project) as workspace:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = output or Path(f"{workspace.project.key}-{stamp}.tar.gz")
+        with private_binary_file(target) as handle:
+            summary = write_backup(workspace, handle, skip=target)
+    console.print(
+        f"Backed up {plural(summary.files, 'file')} and the {summary.database} database "
+        f"({summary.bytes / 1e6:,.1f} MB before compression) to {target}. "
+        f"Restore with: synthesist restore {target} FOLDER"
+    )
+
+
+def restore(
+    archive: Annotated[Path, typer.Argument(help="A backup written by `synthesist backup`.")],
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for the project.")],
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="An empty PostgreSQL database to restore into (default: where the backup's review.toml "
+            "points, or review.db in the folder).",
+        ),
+    ] = None,
+) -> None:
+    """Restore a project from a backup into a new folder; every file is checked against the backup's
+    checksums before anything is written, and an older backup is brought up to date.
+
+    Example: synthesist restore back-pain-20261207-101500.tar.gz restored-review
+    """
+    summary = restore_backup(archive, folder, database_url=database_url)
+    console.print(
+        f"Restored {plural(summary.files, 'file')} and the {summary.database} database "
+        f"({plural(summary.records, 'record')}, {plural(summary.events, 'event')}) "
+        f"into {summary.folder}, as backed up {summary.taken_at}."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(backup)
+    app.command()(restore)
