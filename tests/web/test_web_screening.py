@@ -198,3 +198,23 @@ def test_a_third_vote_and_an_undo_after_the_votes_are_compared_are_refused_with_
     undo = lukasz.post(url, data={"shortcut": "u", "csrf_token": csrf_of(page.text), "skip": ""})
     assert undo.status_code == 409 and "cannot be undone" in undo.text and "seen aoife&#39;s" in undo.text
     assert overview(served.a).records[7].at(Stage.TITLE_ABSTRACT) is StageStatus.CONFLICT
+
+
+def test_a_record_with_its_two_votes_is_offered_by_no_server_process(served: Served) -> None:
+    """Two apps over one database stand for two server processes, each with its own queues in memory:
+    once a record has the two votes dual screening takes, neither offers it to a third reviewer."""
+    from synthesist.web import create_app
+    from tests.web.conftest import login
+
+    second = create_app([served.a, served.b])
+    url = f"/p/{served.a.project.key}/screen/title-abstract"
+    olwen_first, olwen_second = served.client("olwen"), TestClient(second, base_url="http://testserver")
+    login(olwen_second, "olwen")
+    offered = _current(olwen_first.get(url).text)
+    assert offered is not None and _current(olwen_second.get(url).text) == offered
+    lukasz_second = TestClient(second, base_url="http://testserver")
+    login(lukasz_second, "lukasz")
+    _press(served.client("aoife"), url, "i", record_id=offered)  # through the first process
+    _press(lukasz_second, url, "e", record_id=offered)  # through the second
+    for olwen in (olwen_first, olwen_second):
+        assert _current(olwen.get(url).text) not in (offered, None)
