@@ -100,6 +100,7 @@ STORED = {
     "synthesis.theme_changed": "theme_id name changes",
     "synthesis.theme_created": "theme_id name level parent definition key_terms",
     "users.added": "user",
+    "users.display_name_set": "user display_name",
     "users.disabled": "user",
     "users.enabled": "user",
     "users.password_changed": "user",

@@ -41,6 +41,7 @@ __all__ = [
     "CodingRemoved",
     "CodingsSuggested",
     "DedupRan",
+    "DisplayNameSet",
     "DocumentAdded",
     "DocumentReplaced",
     "DuplicateGroupSplit",
@@ -94,6 +95,7 @@ __all__ = [
 # on first use (``__getattr__`` below), so that a command builds only the event classes it writes.
 _EVENTS_BY_AREA: dict[str, tuple[str, ...]] = {
     "accounts": (
+        "DisplayNameSet",
         "MemberAdded",
         "MemberRemoved",
         "PasswordChanged",
@@ -181,6 +183,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what the type checker sees; at run time ``__getattr__`` imports these
     from synthesist.events.accounts import (
+        DisplayNameSet,
         MemberAdded,
         MemberRemoved,
         PasswordChanged,

@@ -9,7 +9,15 @@ from typing import ClassVar
 from synthesist.events.base import Event, event_type
 from synthesist.wording import a_or_an
 
-__all__ = ["MemberAdded", "MemberRemoved", "PasswordChanged", "UserAdded", "UserDisabled", "UserEnabled"]
+__all__ = [
+    "DisplayNameSet",
+    "MemberAdded",
+    "MemberRemoved",
+    "PasswordChanged",
+    "UserAdded",
+    "UserDisabled",
+    "UserEnabled",
+]
 
 
 @event_type
@@ -45,6 +53,20 @@ class UserAdded(Event):
 
     def summary(self) -> str:
         return f"added user {self.user}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DisplayNameSet(Event):
+    """The name pages and reports show for an account (and a protocol may list the person under)."""
+
+    type: ClassVar[str] = "users.display_name_set"
+    user: str
+    display_name: str | None
+
+    def summary(self) -> str:
+        shown = repr(self.display_name) if self.display_name else "none (the login is shown)"
+        return f"set the display name of {self.user} to {shown}"
 
 
 @event_type

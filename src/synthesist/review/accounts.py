@@ -37,6 +37,11 @@ class UserAccount:
     password_hash: str
     created_at: datetime
     disabled: bool
+    display_name: str | None = None  # "Aoife Brennan" for the login "aoife"
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -737,6 +737,8 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    # the name reports and pages show, and the one a protocol may list the person under (issue 19)
+    sa.Column("display_name", sa.Text),
 )
 
 memberships = sa.Table(

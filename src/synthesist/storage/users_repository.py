@@ -61,6 +61,11 @@ class SqlUserRepository:
             schema.users.update().where(schema.users.c.id == user_id).values(password_hash=password_hash)
         )
 
+    def set_display_name(self, user_id: int, display_name: str | None) -> None:
+        self._connection.execute(
+            schema.users.update().where(schema.users.c.id == user_id).values(display_name=display_name)
+        )
+
     def set_disabled(self, user_id: int, disabled: bool) -> None:
         self._connection.execute(
             schema.users.update().where(schema.users.c.id == user_id).values(disabled=disabled)
@@ -253,4 +258,5 @@ def _user(row: sa.RowMapping) -> UserAccount:
         password_hash=row["password_hash"],
         created_at=_aware(row["created_at"]),
         disabled=bool(row["disabled"]),
+        display_name=row["display_name"],
     )

@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from synthesist.errors import Forbidden, LoginRequired, NotFound
 from synthesist.review.accounts import Role, WebSession
 from synthesist.services.accounts.sessions import find_session
-from synthesist.services.accounts.users import role_of
+from synthesist.services.accounts.users import member_identity
 from synthesist.web.security import SESSION_COOKIE, check_csrf, submitted_token
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace
@@ -63,20 +63,24 @@ class Access:
     the services write names the person logged in."""
 
     workspace: Workspace
-    user: str
+    user: str  # the login
     role: Role
     csrf_token: str
+    # the name the member's decisions, answers and codings are recorded under: the protocol's spelling
+    # when it lists them by login or display name, else the display name, else the login
+    reviewer: str
 
 
 async def _member(key: str, request: Request, session: Session) -> Access:
     served = web_state(request).projects.get(key)
-    role = None if served is None else role_of(served, session.user)
-    if served is None or role is None:
+    identity = None if served is None else member_identity(served, session.user)
+    if served is None or identity is None:
         raise NotFound("there is no such page")  # the same answer for "no project" and "not yours"
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         check_csrf(session.csrf_token, await submitted_token(request))
+    role, reviewer = identity
     acting = Workspace(project=served.project, storage=served.storage, actor=session.user)
-    return Access(acting, session.user, role, session.csrf_token)
+    return Access(acting, session.user, role, session.csrf_token, reviewer)
 
 
 def _reviewer(access: Annotated[Access, Depends(_member)]) -> Access:

@@ -1,4 +1,4 @@
-"""``synthesist users add|list|passwd|disable|enable``: accounts for the web app."""
+"""``synthesist users add|list|passwd|name|disable|enable``: accounts for the web app."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
@@ -31,19 +32,30 @@ PasswordStdin = Annotated[
 ]
 
 
+DisplayName = Annotated[
+    str | None,
+    typer.Option(
+        "--display-name",
+        help="The name pages and reports show; a protocol listing the person under it makes this login "
+        "act as that reviewer.",
+    ),
+]
+
+
 def users_add(
     name: Annotated[str, typer.Argument(help="The user name people log in with.")],
     password_stdin: PasswordStdin = False,
+    display_name: DisplayName = None,
     project: ProjectOption = None,
     actor: ActorOption = None,
 ) -> None:
     """Add a user (asks for the password twice unless --password-stdin).
 
-    Example: synthesist users add aoife
+    Example: synthesist users add aoife --display-name "Aoife Brennan"
     """
     password = _read_password(password_stdin)
     with open_project(project, actor) as ws:
-        user = service.add_user(ws, name, password)
+        user = service.add_user(ws, name, password, display_name=display_name)
     console.print(
         f"Added user {user.name}. Make them a member: synthesist members add . {user.name} --role reviewer"
     )
@@ -58,12 +70,25 @@ def users_list(project: ProjectOption = None, as_json: JsonOption = False) -> No
         found = service.list_users(ws)
     if as_json:
         print_json(
-            [{"name": u.name, "created_at": u.created_at.isoformat(), "disabled": u.disabled} for u in found]
+            [
+                {
+                    "name": u.name,
+                    "created_at": u.created_at.isoformat(),
+                    "disabled": u.disabled,
+                    "display_name": u.display_name,
+                }
+                for u in found
+            ]
         )
         return
-    table = Table("User", "Created", "Disabled")
+    table = Table("User", "Shown as", "Created", "Disabled")
     for user in found:
-        table.add_row(user.name, f"{user.created_at:%Y-%m-%d}", "yes" if user.disabled else "")
+        table.add_row(
+            escape(user.name),
+            escape(user.display_name or ""),
+            f"{user.created_at:%Y-%m-%d}",
+            "yes" if user.disabled else "",
+        )
     console.print(table)
 
 
@@ -112,10 +137,28 @@ def users_enable(
     console.print(f"Enabled {user.name}: they can log in again.")
 
 
+def users_name(
+    name: Annotated[str, typer.Argument(help="The user (login).")],
+    display_name: Annotated[str, typer.Argument(help='The name to show, e.g. "Aoife Brennan"; "" for none.')],
+    project: ProjectOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Set the name pages and reports show for a user. When review.toml lists the person under this name
+    (as the worked example lists "Aoife Brennan"), the login acts as that reviewer on the web.
+
+    Example: synthesist users name aoife "Aoife Brennan"
+    """
+    with open_project(project, actor) as ws:
+        user = service.set_display_name(ws, name, display_name)
+    shown = f"now shown as {user.display_name}" if user.display_name else "now shown by the login"
+    console.print(escape(f"{user.name} is {shown}."))
+
+
 def register(app: typer.Typer) -> None:
     """Add the account commands to the ``users`` group."""
     app.command("add")(users_add)
     app.command("list")(users_list)
     app.command("passwd")(users_passwd)
+    app.command("name")(users_name)
     app.command("disable")(users_disable)
     app.command("enable")(users_enable)

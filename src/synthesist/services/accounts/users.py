@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from synthesist.errors import Conflict, LoginFailed, NotFound, TooManyAttempts, UserError
 from synthesist.events import (
+    DisplayNameSet,
     MemberAdded,
     MemberRemoved,
     PasswordChanged,
@@ -37,16 +38,19 @@ __all__ = [
     "LOGIN_WINDOW",
     "MIN_PASSWORD_LENGTH",
     "PASSWORD_CHECKS_AT_ONCE",
+    "acting_name",
     "add_member",
     "add_user",
     "authenticate",
     "disable_user",
     "enable_user",
     "list_users",
+    "member_identity",
     "members",
     "parse_role",
     "remove_member",
     "role_of",
+    "set_display_name",
     "set_password",
 ]
 
@@ -95,16 +99,68 @@ def _check_name(name: str) -> str:
     return name
 
 
-def add_user(workspace: Workspace, name: str, password: str) -> UserAccount:
+def add_user(
+    workspace: Workspace, name: str, password: str, *, display_name: str | None = None
+) -> UserAccount:
     name = _check_name(name)
+    shown = _check_display_name(display_name)
     _check_password(password)
     hashed = _hash(password)
     with workspace.unit_of_work() as uow:
-        uow.users.add(name, hashed)
+        user_id = uow.users.add(name, hashed)
         uow.events.append(UserAdded(name), workspace.actor)
+        if shown:
+            uow.users.set_display_name(user_id, shown)
+            uow.events.append(DisplayNameSet(name, shown), workspace.actor)
         user = uow.users.get(name)
         uow.commit()
     return user
+
+
+def set_display_name(workspace: Workspace, name: str, display_name: str | None) -> UserAccount:
+    """The name pages and reports show for ``name`` (none: the login); a protocol may list the person
+    under it, so the login acts as that reviewer (:func:`acting_name`)."""
+    shown = _check_display_name(display_name)
+    with workspace.unit_of_work() as uow:
+        user = uow.users.get(name)
+        uow.users.set_display_name(user.id, shown)
+        uow.events.append(DisplayNameSet(name, shown), workspace.actor)
+        changed = uow.users.get(name)
+        uow.commit()
+    return changed
+
+
+def acting_name(workspace: Workspace, account: UserAccount) -> str:
+    """The name a member acts under in this project, the one their decisions, answers and codings are
+    recorded with: the protocol's own spelling when one of its reviewer lists names them, by login or by
+    display name (the worked example lists "Aoife Brennan", who logs in as "aoife"); otherwise their
+    display name, or their login."""
+    listed = _protocol_people(workspace)
+    for candidate in (account.name, account.display_name):
+        if candidate and candidate.casefold() in listed:
+            return listed[candidate.casefold()]
+    return account.shown_name
+
+
+def _protocol_people(workspace: Workspace) -> dict[str, str]:
+    protocol = workspace.project.protocol
+    lists = (
+        protocol.screening.title_abstract.reviewers,
+        protocol.screening.full_text.reviewers,
+        protocol.extraction.reviewers,
+        protocol.appraisal.reviewers,
+    )
+    return {name.casefold(): name for names in lists for name in names}
+
+
+def _check_display_name(display_name: str | None) -> str | None:
+    shown = " ".join(display_name.split()) if display_name else None
+    if shown and (len(shown) > 200 or any(not character.isprintable() for character in shown)):
+        raise UserError(
+            "a display name is up to 200 printable characters",
+            hint='For example: --display-name "Aoife Brennan"',
+        )
+    return shown or None
 
 
 def set_password(workspace: Workspace, name: str, password: str) -> None:
@@ -187,6 +243,17 @@ def role_of(workspace: Workspace, name: str) -> Role | None:
     """The user's role in the workspace's project, ``None`` for a non-member."""
     found = next((m for m in members(workspace) if m.user == name), None)
     return None if found is None else Role(found.role)
+
+
+def member_identity(workspace: Workspace, name: str) -> tuple[Role, str] | None:
+    """A member's role and the name they act under (:func:`acting_name`), read together; ``None``
+    for a non-member."""
+    with workspace.unit_of_work(write=False) as uow:
+        found = next((m for m in uow.users.members() if m.user == name), None)
+        account = uow.users.find(name) if found is not None else None
+    if found is None or account is None:
+        return None
+    return Role(found.role), acting_name(workspace, account)
 
 
 def authenticate(workspace: Workspace, name: str, password: str, *, address: str) -> UserAccount:

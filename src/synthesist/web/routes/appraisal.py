@@ -77,7 +77,7 @@ def _overview(request: Request, access: Access, shown: AppraisalPage) -> Respons
 
 @router.get("/appraisal", response_class=HTMLResponse)
 def appraisal_page(request: Request, access: Member) -> Response:
-    return _overview(request, access, appraisal_page_view(access.workspace, access.user))
+    return _overview(request, access, appraisal_page_view(access.workspace, access.reviewer))
 
 
 def _study_page(
@@ -122,7 +122,7 @@ def _study_url(access: Access, ref: str, done: str) -> str:
 
 @router.get("/appraisal/{study_id}", response_class=HTMLResponse)
 def appraisal_study(request: Request, access: Member, study_id: str) -> Response:
-    shown = appraisal_study_page(access.workspace, study_id, access.user, access.role)
+    shown = appraisal_study_page(access.workspace, study_id, access.reviewer, access.role)
     if isinstance(shown, AppraisalPage):  # no checklist in the protocol: the overview says what to add
         return _overview(request, access, shown)
     return _study_page(request, access, shown)
@@ -146,7 +146,7 @@ def _submitted(data: FormData) -> dict[str, AnswerInput]:
 def appraisal_save(request: Request, access: Reviewer, study_id: str, data: Posted) -> Response:
     """Save the reviewer's answers: each question answered (or changed) is recorded. The whole form
     is checked first; a mistake shows the form again as typed, with nothing written."""
-    outcome = save_appraisal_form(access.workspace, study_id, access.user, access.role, _submitted(data))
+    outcome = save_appraisal_form(access.workspace, study_id, access.reviewer, access.role, _submitted(data))
     if outcome.refused is not None:
         return _study_page(request, access, outcome.refused, status_code=422)
     return RedirectResponse(_study_url(access, outcome.ref, "saved"), status_code=303)
@@ -159,7 +159,7 @@ def appraisal_check(
     """Single-verified: the second reviewer confirms the first reviewer's answers; a question given
     another answer is flagged (and becomes a conflict for the owners)."""
     chosen = {key[2:]: str(value) for key, value in data.items() if key.startswith("a.")}
-    ref = check_appraisal(access.workspace, study_id, access.user, chosen, comment or None)
+    ref = check_appraisal(access.workspace, study_id, access.reviewer, chosen, comment or None)
     return RedirectResponse(_study_url(access, ref, "checked"), status_code=303)
 
 
@@ -174,12 +174,12 @@ def appraisal_consensus(
 ) -> Response:
     people = [name.strip() for name in participants.split(",") if name.strip()]
     ref = record_appraisal_consensus(
-        access.workspace, study_id, access.user, question, answer, people, comment or None
+        access.workspace, study_id, access.reviewer, question, answer, people, comment or None
     )
     return RedirectResponse(_study_url(access, ref, "resolved"), status_code=303)
 
 
 @router.post("/appraisal/{study_id}/category")
 def appraisal_category(access: Reviewer, study_id: str, category: Annotated[str, Form()]) -> Response:
-    ref = choose_study_category(access.workspace, study_id, access.user, category)
+    ref = choose_study_category(access.workspace, study_id, access.reviewer, category)
     return RedirectResponse(_study_url(access, ref, "category"), status_code=303)

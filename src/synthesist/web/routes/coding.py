@@ -50,7 +50,7 @@ def coding_document(
     document_id: int,
     done: Annotated[str, Query()] = "",
 ) -> Response:
-    shown = coding_document_page(access.workspace, document_id, access.user)
+    shown = coding_document_page(access.workspace, document_id, access.reviewer)
     return page(
         request,
         access,
@@ -112,7 +112,7 @@ def coding_apply(
 
 @router.post("/coding/{document_id}/remove/{coding_id}")
 def coding_remove(access: Reviewer, document_id: int, coding_id: int) -> Response:
-    remove_own_coding(access.workspace, document_id, coding_id, access.user)
+    remove_own_coding(access.workspace, document_id, coding_id, access.reviewer)
     return _back(access, document_id, f"Removed coding {coding_id}.")
 
 
@@ -126,7 +126,7 @@ def coding_suggest(access: Reviewer, document_id: int) -> Response:
 
 @router.post("/coding/{document_id}/suggestions/{suggestion_id}/accept")
 def suggestion_accept(access: Reviewer, document_id: int, suggestion_id: int) -> Response:
-    made = accept_pending(access.workspace, document_id, suggestion_id, access.user)
+    made = accept_pending(access.workspace, document_id, suggestion_id, access.reviewer)
     return _back(
         access, document_id, f"Accepted suggestion {suggestion_id} as coding {made.id}.", f"#coding-{made.id}"
     )
@@ -134,5 +134,5 @@ def suggestion_accept(access: Reviewer, document_id: int, suggestion_id: int) ->
 
 @router.post("/coding/{document_id}/suggestions/{suggestion_id}/reject")
 def suggestion_reject(access: Reviewer, document_id: int, suggestion_id: int) -> Response:
-    reject_pending(access.workspace, document_id, suggestion_id, access.user)
+    reject_pending(access.workspace, document_id, suggestion_id, access.reviewer)
     return _back(access, document_id, f"Rejected suggestion {suggestion_id}.", "#suggestions")

@@ -184,7 +184,7 @@ def extraction_table_download(access: Member, fmt: str) -> Response:
 @router.get("/extraction/{study_id}", response_class=HTMLResponse)
 def extraction_study(request: Request, access: Member, study_id: str) -> Response:
     return _study_page(
-        request, access, extraction_study_page(access.workspace, study_id, access.user, access.role)
+        request, access, extraction_study_page(access.workspace, study_id, access.reviewer, access.role)
     )
 
 
@@ -204,7 +204,7 @@ def extraction_save(
     outcome = save_study_form(
         access.workspace,
         study_id,
-        access.user,
+        access.reviewer,
         access.role,
         _inputs_from_form(fields, data),
         complete=complete,

@@ -29,6 +29,7 @@ def page(request: Request, access: Member, template: str, **context: Any) -> HTM
         request,
         template,
         user=access.user,
+        reviewer=access.reviewer,
         csrf_token=access.csrf_token,
         role=access.role,  # a Role: templates ask it (role.can_screen()), never compare its name
         project=access.workspace.project,
@@ -48,14 +49,14 @@ def project_overview(request: Request, access: Member) -> Response:
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
 def record_page(request: Request, access: Member, record_id: int) -> Response:
-    shown = record_page_view(access.workspace, access.user, record_id)
+    shown = record_page_view(access.workspace, access.reviewer, record_id)
     return page(request, access, "record.html", stored=shown.stored, decisions=shown.decisions)
 
 
 @router.get("/records/{record_id}/decisions.json")
 def record_decisions_json(access: Member, record_id: int) -> Response:
     """The decisions on a record its viewer may see (for scripts and progressive enhancement)."""
-    decisions = visible_decisions(access.workspace, record_id, access.user)
+    decisions = visible_decisions(access.workspace, record_id, access.reviewer)
     return JSONResponse([decision_json(d) for d in decisions])
 
 

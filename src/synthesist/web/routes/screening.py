@@ -51,9 +51,9 @@ def screen_page(
     skipped = _skipped(skip)
     # the queue lives in the app (it learns from each decision); the page is read from the overview
     # the queue chose the record from
-    item, view = web_state(request).next_with_overview(access.workspace, access.user, chosen, skipped)
+    item, view = web_state(request).next_with_overview(access.workspace, access.reviewer, chosen, skipped)
     shown = pages_screening.screen_page(
-        access.workspace, access.user, chosen, view, item.record_id if item else None, report
+        access.workspace, access.reviewer, chosen, view, item.record_id if item else None, report
     )
     protocol = access.workspace.project.protocol
     screening = protocol.screening
@@ -103,12 +103,12 @@ def screen_action(
             record_id,
             chosen,
             KEYS[shortcut],
-            reviewer=access.user,
+            reviewer=access.reviewer,
             reason=reason or None,
             note=note or None,
         )
     elif shortcut == "u":
-        undone = undo_decision(access.workspace, reviewer=access.user, stage=chosen)
+        undone = undo_decision(access.workspace, reviewer=access.reviewer, stage=chosen)
         skipped = [i for i in skipped if i != undone.record_id]
     elif shortcut == "n":
         if record_id is not None:
@@ -121,7 +121,7 @@ def screen_action(
 
 @router.get("/conflicts/{stage}", response_class=HTMLResponse)
 def conflicts_page(request: Request, access: Member, stage: str) -> Response:
-    shown = pages_screening.conflicts_page(access.workspace, access.user, _stage(stage))
+    shown = pages_screening.conflicts_page(access.workspace, access.reviewer, _stage(stage))
     return page(
         request,
         access,
