@@ -88,3 +88,19 @@ def test_on_the_web_the_login_screens_as_the_protocols_reviewer(listed: Workspac
     assert [e.actor for e in read_log(listed) if e.type == "screening.decided"] == ["aoife"], (
         "the log names the login"
     )
+
+
+def test_a_member_the_protocol_does_not_list_is_told_before_pressing_a_key(
+    listed: Workspace, tmp_path: Path
+) -> None:
+    export = tmp_path / "records.ris"
+    export.write_text(ris_text(2), encoding="utf-8")
+    import_files(listed, ImportRequest(paths=[export], source="MEDLINE"))
+    add_user(listed, "ingrid", PASSWORD)
+    add_member(listed, "ingrid", Role.REVIEWER)
+    client = TestClient(create_app(listed), base_url="http://testserver")
+    login(client, "ingrid")
+    page = client.get(f"/p/{listed.project.key}/screen/title-abstract").text
+    assert 'id="not-listed"' in page and "Aoife Brennan, Łukasz Nowak" in page
+    assert 'synthesist users name ingrid "Full Name"' in page
+    assert 'data-key="i"' not in page, "no Include button to press"

@@ -126,6 +126,9 @@ class ScreenPage:
     progress: ScreenProgress
     stopping: StoppingSummary | None  # title/abstract only
     record: ScreenRecord | None  # None when nothing waits for the viewer
+    # the stage's reviewers when review.toml lists some and not the viewer (their votes would be
+    # refused): the page says so before anyone presses a key
+    not_listed: tuple[str, ...] = ()
 
 
 def screen_page(
@@ -155,7 +158,10 @@ def screen_page(
             )
             panel = _fulltext(uow, record_id, report_id) if stage is Stage.FULL_TEXT else None
         record = ScreenRecord(stored, mine, panel)
-    return ScreenPage(stage, ScreenProgress(done, open_count), stopping, record)
+    section = workspace.project.protocol.screening
+    listed = (section.title_abstract if stage is Stage.TITLE_ABSTRACT else section.full_text).reviewers
+    not_listed = tuple(listed) if listed and viewer not in listed else ()
+    return ScreenPage(stage, ScreenProgress(done, open_count), stopping, record, not_listed)
 
 
 def _fulltext(uow: UnitOfWork, record_id: int, chosen: int | None) -> FulltextPanel:

@@ -65,6 +65,7 @@ def screen_page(
         "reasons": screening.exclusion_reasons if chosen is Stage.FULL_TEXT else [],
         "progress": shown.progress,
         "stopping": shown.stopping,
+        "not_listed": shown.not_listed,
     }
     if item is not None and shown.record is not None:
         stored = shown.record.stored
