@@ -8,7 +8,6 @@ import io
 import os
 import stat
 import tarfile
-import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -28,7 +27,7 @@ from synthesist.services.screening.decisions import decide, overview
 from synthesist.workspace import Workspace, open_workspace
 from tests.fulltext.pdfs import write_pdf
 from tests.helpers import ris_text
-from tests.postgres_databases import POSTGRES_ENV
+from tests.postgres_databases import postgres_database
 
 
 @pytest.fixture
@@ -37,22 +36,8 @@ def empty_database(database_url: str | None) -> Iterator[str | None]:
     if database_url is None:
         yield None
         return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(os.environ[POSTGRES_ENV]).set(drivername="postgresql")
-    admin_dsn = admin.render_as_string(hide_password=False)
-    name = f"synthesist_restore_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_dsn, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as connection:
-            connection.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-            )
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    with postgres_database() as url:
+        yield url
 
 
 def _reviewed(workspace: Workspace, tmp_path: Path) -> None:
