@@ -170,7 +170,7 @@ def test_html_cell_kinds_and_row_headings() -> None:
                 Cell("Y", CellKind.ANSWER, meaning="Yes", judgement="favourable"),
                 Cell("Selection", CellKind.LINK, href="#methods-screening"),
             ),
-            ("May 2001", Cell("", CellKind.ANSWER), Cell("to be written", CellKind.TODO)),
+            ("May 2001", Cell("", CellKind.ANSWER), Cell("to be written", CellKind.AUTHORS_GAP)),
         ),
         "Appraisal",
         ("A note",),

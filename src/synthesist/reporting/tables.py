@@ -74,7 +74,7 @@ class CellKind(StrEnum):
     TEXT = "text"  # any text; several lines and paragraphs allowed
     ANSWER = "answer"  # a coded answer (Y / N / CT): in HTML coloured by its judgement, its meaning on hover
     LINK = "link"  # a pointer into the document: a link in HTML, "text (#anchor)" in the other formats
-    TODO = "todo"  # a gap the authors must fill ("to be written by the authors"): flagged in HTML
+    AUTHORS_GAP = "todo"  # "to be written by the authors": flagged in HTML (class "todo")
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def _html_cell(cell: Cell, *, row_header: bool) -> str:
         attributes += f' class="answer {cell.judgement}"' if cell.judgement else ' class="answer"'
         if cell.meaning:
             attributes += f' title="{_attribute(cell.meaning)}"'
-    elif cell.kind is CellKind.TODO:
+    elif cell.kind is CellKind.AUTHORS_GAP:
         attributes += ' class="todo"'
     elif cell.kind is CellKind.LINK and cell.href:
         content = f'<a href="{_attribute(cell.href)}">{content}</a>'

@@ -82,7 +82,7 @@ class ChecklistItem:
     def cell(self) -> Cell:
         """:attr:`where` as a table cell: a link to the section, or a gap flagged for the authors."""
         if self.location is None:
-            return Cell(TO_BE_WRITTEN, CellKind.TODO)
+            return Cell(TO_BE_WRITTEN, CellKind.AUTHORS_GAP)
         if self.anchor:
             return Cell(self.location, CellKind.LINK, href=f"#{self.anchor}")
         return Cell(self.location)
