@@ -1,12 +1,12 @@
 """Backing a project up into one archive, and restoring it (``synthesist backup`` and ``restore``).
 
-The archive (``.tar.gz``) holds ``manifest.json`` (format, versions, when, the database kind and a
-SHA-256 per file), the project folder (``review.toml``, full texts, uploaded exports, everything but
-the database files) under ``project/``, and a consistent snapshot of the database under
-``database/``, taken while the project may be in use. A restore checks every file against the
-manifest before anything is written, puts the folder and the database back, brings the schema up to
-date if the backup is older, and logs ``project.restored``. Nothing is written to an existing folder
-or a database that holds tables.
+The archive (``.tar.gz``) holds the project folder (``review.toml``, full texts, uploaded exports,
+everything but the database files) under ``project/``, a consistent snapshot of the database under
+``database/``, taken while the project may be in use, and last ``manifest.json``: format, versions,
+when, the database kind and a SHA-256 per file, taken as each file was archived. A restore checks
+every file against the manifest before anything is written, puts the folder and the database back,
+brings the schema up to date if the backup is older, and logs ``project.restored``. Nothing is
+written to an existing folder or a database that holds tables.
 """
 
 from __future__ import annotations
@@ -62,19 +62,25 @@ def write_backup(workspace: Workspace, handle: IO[bytes], *, skip: Path | None =
         kind = workspace.storage.snapshot(snapshot)
         files = {f"project/{path.relative_to(root).as_posix()}": path for path in _project_files(root, skip)}
         files[f"database/{_SNAPSHOT_NAMES[kind]}"] = snapshot
-        manifest = {
-            "format": FORMAT,
-            "synthesist_version": __version__,
-            "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "project_id": workspace.project.key,
-            "title": workspace.project.title,
-            "database": kind,
-            "files": {name: _sha256(path) for name, path in files.items()},
-        }
+        hashes: dict[str, str] = {}
         with tarfile.open(fileobj=handle, mode="w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
             for name, path in files.items():
-                archive.add(path, arcname=name, recursive=False)
+                # hashed as it is archived (read once), so a file changed meanwhile still matches
+                info = archive.gettarinfo(str(path), arcname=name)
+                with path.open("rb") as raw:
+                    reader = _HashingReader(raw)
+                    archive.addfile(info, reader)
+                hashes[name] = reader.digest.hexdigest()
+            manifest = {
+                "format": FORMAT,
+                "synthesist_version": __version__,
+                "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "project_id": workspace.project.key,
+                "title": workspace.project.title,
+                "database": kind,
+                "files": hashes,
+            }
+            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
         size = sum(path.stat().st_size for path in files.values())
     return BackupSummary(files=len(files) - 1, bytes=size, database=kind)
 
@@ -131,9 +137,17 @@ def _project_files(root: Path, skip: Path | None) -> Iterator[Path]:
         yield path
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return _stream_sha256(handle)
+class _HashingReader:
+    """A file's reader that hashes what tarfile reads from it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._raw.read(size)
+        self.digest.update(block)
+        return block
 
 
 def _stream_sha256(handle: IO[bytes] | None) -> str:
