@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from synthesist.errors import ConverterUnavailable, DatabaseError, UserError
+from synthesist.storage.engine import create_database_engine
 
 __all__ = ["database_kind", "restore_snapshot", "take_snapshot"]
 
@@ -58,7 +59,7 @@ def restore_snapshot(url: str, source: Path, kind: str) -> None:
             raise UserError(f"{path} exists already", hint="Restore into a new folder.")
         shutil.copyfile(source, path)
         return
-    engine = sa.create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    engine = create_database_engine(url)
     try:
         with engine.connect() as connection:
             tables = sa.inspect(connection).get_table_names()
