@@ -15,9 +15,19 @@ from pathlib import Path
 
 from synthesist.ports import UnitOfWork
 from synthesist.review.project import Project, find_project
+from synthesist.review.site import Site, find_site
 from synthesist.storage import Storage, open_storage
 
-__all__ = ["ACTOR_ENV", "Workspace", "current_actor", "open_workspace", "restore_database", "workspace"]
+__all__ = [
+    "ACTOR_ENV",
+    "Accounts",
+    "Workspace",
+    "current_actor",
+    "open_accounts",
+    "open_workspace",
+    "restore_database",
+    "workspace",
+]
 
 ACTOR_ENV = "SYNTHESIST_USER"
 
@@ -36,10 +46,14 @@ def current_actor(explicit: str | None = None) -> str:
 
 
 @dataclass
-class Workspace:
-    project: Project
+class Accounts:
+    """Where users, sessions, memberships, invitations and jobs live: the project's own database for a
+    review on its own, the site's database for a review a site hosts (``storage`` is then bound to
+    the review's registry row there, or to no project for the site as a whole)."""
+
     storage: Storage
     actor: str
+    site: Site | None = None
 
     def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
         return self.storage.unit_of_work(write=write)
@@ -48,9 +62,72 @@ class Workspace:
         self.storage.close()
 
 
-def open_workspace(project: Project, actor: str | None = None, *, create: bool = False) -> Workspace:
+@dataclass
+class Workspace:
+    project: Project
+    storage: Storage
+    actor: str
+    # None: the accounts live in the project's own database (a review no site hosts)
+    accounts_storage: Storage | None = None
+    site: Site | None = None
+
+    def unit_of_work(self, *, write: bool = True) -> UnitOfWork:
+        return self.storage.unit_of_work(write=write)
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(self.accounts_storage or self.storage, self.actor, self.site)
+
+    def acting_as(self, actor: str) -> Workspace:
+        """The same project and databases, with another person acting (the web app's member)."""
+        return Workspace(self.project, self.storage, actor, self.accounts_storage, self.site)
+
+    def close(self) -> None:
+        self.storage.close()
+        if self.accounts_storage is not None:
+            self.accounts_storage.close()
+
+
+def open_workspace(
+    project: Project,
+    actor: str | None = None,
+    *,
+    create: bool = False,
+    site_accounts: Storage | None = None,
+) -> Workspace:
+    """Open the project's database and, for a review a site hosts, the site's accounts
+    (``site_accounts``: the site's storage already open, as the web app holds it)."""
     storage = open_storage(project.database_url, project_key=project.key, title=project.title, create=create)
-    return Workspace(project=project, storage=storage, actor=current_actor(actor))
+    try:
+        site = find_site(project.root)
+        accounts = None if site is None else _site_accounts(site, project, storage, site_accounts)
+    except BaseException:
+        storage.close()
+        raise
+    return Workspace(project, storage, current_actor(actor), accounts_storage=accounts, site=site)
+
+
+def _site_accounts(site: Site, project: Project, storage: Storage, opened: Storage | None) -> Storage:
+    """The site's accounts database seen from the review's registry row (made on first use)."""
+    root = project.root
+    folder = str(root.relative_to(site.root)) if root.is_relative_to(site.root) else str(root)
+    if opened is None and site.database_url == project.database_url:
+        opened = storage  # PostgreSQL: the review lives in the site's database
+    if opened is not None:
+        return opened.bound_to(project.key, project.title, folder=folder)
+    own = open_storage(site.database_url, project_key=None)
+    try:
+        bound = own.bound_to(project.key, project.title, folder=folder)
+    except BaseException:
+        own.close()
+        raise
+    bound.owns_engine = True  # the only holder of the engine just opened
+    return bound
+
+
+def open_accounts(site: Site, actor: str | None = None) -> Accounts:
+    """A site's accounts as a whole (users, sessions, the registry of its reviews)."""
+    return Accounts(open_storage(site.database_url, project_key=None), current_actor(actor), site)
 
 
 @contextmanager

@@ -152,7 +152,7 @@ def test_the_queues_overview_read_record_by_record_equals_a_full_read(
         return real(uow, workspace, only=only)
 
     monkeypatch.setattr(screening_queue, "overview_in", counted)
-    state = WebState(projects={served.a.project.key: served.a})
+    state = WebState(projects={served.a.project.key: served.a}, accounts=served.a.accounts)
     ws, stage = served.a, Stage.TITLE_ABSTRACT
 
     def same_as_a_full_read() -> None:

@@ -27,8 +27,9 @@ __all__ = ["Storage", "open_storage"]
 @dataclass
 class Storage:
     engine: Engine
-    project_id: int
+    project_id: int  # 0: bound to no project (a site's accounts, users and sessions only)
     backup: Path | None = None
+    owns_engine: bool = True  # False for a view of another Storage's engine (see ``bound_to``)
 
     @property
     def display_url(self) -> str:
@@ -45,16 +46,24 @@ class Storage:
 
         return take_snapshot(self.engine, target)
 
+    def bound_to(self, key: str, title: str, *, folder: str | None = None) -> Storage:
+        """The same database seen from the project ``key`` (its row made when missing): a site's
+        accounts database holds a registry row per review it hosts."""
+        project_id = _project_id(self.engine, key, title, create=True, folder=folder)
+        return Storage(engine=self.engine, project_id=project_id, owns_engine=False)
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self.owns_engine:
+            self.engine.dispose()
 
 
-def open_storage(url: str, *, project_key: str, title: str, create: bool = False) -> Storage:
-    """Connect, migrate, and find the project's row (create it when ``create``)."""
+def open_storage(url: str, *, project_key: str | None, title: str = "", create: bool = False) -> Storage:
+    """Connect, migrate, and find the project's row (create it when ``create``); with no
+    ``project_key``, a storage bound to no project (a site's accounts)."""
     engine = create_database_engine(url)
     try:
         backup = upgrade(engine)
-        project_id = _project_id(engine, project_key, title, create)
+        project_id = 0 if project_key is None else _project_id(engine, project_key, title, create)
     except OperationalError as exc:
         engine.dispose()
         full = storage_full_error(exc, engine)
@@ -70,18 +79,22 @@ def open_storage(url: str, *, project_key: str, title: str, create: bool = False
     return Storage(engine=engine, project_id=project_id, backup=backup)
 
 
-def _project_id(engine: Engine, key: str, title: str, create: bool) -> int:
+def _project_id(engine: Engine, key: str, title: str, create: bool, folder: str | None = None) -> int:
     table = schema.projects
     with engine.begin() as connection:
-        found = connection.execute(sa.select(table.c.id).where(table.c.key == key)).scalar()
+        found = connection.execute(sa.select(table.c.id, table.c.folder).where(table.c.key == key)).first()
         if found is not None:
-            return int(found)
+            if folder is not None and found.folder != folder:
+                connection.execute(table.update().where(table.c.id == found.id).values(folder=folder))
+            return int(found.id)
         if not create:
             raise DatabaseError(
                 f"the database has no review project {key!r}",
                 hint="project_id in review.toml must match the database; was the database replaced?",
             )
         inserted = connection.execute(
-            table.insert().values(key=key, title=title, created_at=datetime.now(UTC)).returning(table.c.id)
+            table.insert()
+            .values(key=key, title=title, created_at=datetime.now(UTC), folder=folder)
+            .returning(table.c.id)
         )
         return int(inserted.scalar_one())

@@ -53,7 +53,11 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
             hint=f"They use: {', '.join(sorted(urls))}.",
         )
     app = FastAPI(title="Synthesist", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.web = WebState(projects={ws.project.key: ws for ws in served}, secure_cookies=secure_cookies)
+    app.state.web = WebState(
+        projects={ws.project.key: ws for ws in served},
+        accounts=served[0].accounts,
+        secure_cookies=secure_cookies,
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(accounts.router)
     app.include_router(projects.router)

@@ -79,7 +79,7 @@ async def _member(key: str, request: Request, session: Session) -> Access:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         check_csrf(session.csrf_token, await submitted_token(request))
     role, reviewer = identity
-    acting = Workspace(project=served.project, storage=served.storage, actor=session.user)
+    acting = served.acting_as(session.user)
     return Access(acting, session.user, role, session.csrf_token, reviewer)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from synthesist.screening.model import Stage
 from synthesist.services.screening.decisions import ScreeningOverview, overview
 from synthesist.services.screening.queue import NextRecord, PrioritisedQueue
-from synthesist.workspace import Workspace
+from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
 
@@ -19,6 +19,8 @@ _QueueKey = tuple[str, str, Stage]
 @dataclass
 class WebState:
     projects: dict[str, Workspace]  # by project key (review.toml's project_id)
+    # users, sessions and memberships: the served project's database, or the site's
+    accounts: Accounts
     secure_cookies: bool = False
     # One queue per project, reviewer and stage: building one computes every record's features
     # (the slow step), so it is built once and asked for each record, as the terminal session does.
@@ -28,11 +30,6 @@ class WebState:
     # queue (the web load benchmark showed twenty reviewers queueing behind one lock).
     _queue_locks: dict[_QueueKey, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)  # guards the two dicts only
-
-    @property
-    def accounts(self) -> Workspace:
-        """Users and sessions live in the database all served projects share."""
-        return next(iter(self.projects.values()))
 
     def next_with_overview(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]

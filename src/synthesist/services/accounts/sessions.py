@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from synthesist.review.accounts import WebSession
-from synthesist.workspace import Workspace
+from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["SESSION_LIFETIME", "end_session", "find_session", "start_session"]
 
@@ -20,31 +20,36 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(workspace: Workspace, user_id: int) -> str:
+def start_session(workspace: Accounts | Workspace, user_id: int) -> str:
     """A new session for the user; returns the token for the cookie (shown nowhere else)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         uow.users.delete_expired_sessions(now)  # housekeeping on the way in: no cron job needed
         uow.users.add_session(_digest(token), user_id, secrets.token_urlsafe(32), now + SESSION_LIFETIME)
         uow.commit()
     return token
 
 
-def find_session(workspace: Workspace, token: str | None) -> WebSession | None:
+def find_session(workspace: Accounts | Workspace, token: str | None) -> WebSession | None:
     """The live session for a cookie's token; ``None`` when absent, expired or the user disabled."""
     if not token:
         return None
-    with workspace.unit_of_work(write=False) as uow:
+    with _accounts(workspace).unit_of_work(write=False) as uow:
         found = uow.users.session(_digest(token))
     if found is None or found.disabled or found.expires_at <= datetime.now(UTC):
         return None
     return found
 
 
-def end_session(workspace: Workspace, token: str | None) -> None:
+def end_session(workspace: Accounts | Workspace, token: str | None) -> None:
     if not token:
         return
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         uow.users.delete_session(_digest(token))
         uow.commit()
+
+
+def _accounts(holder: Accounts | Workspace) -> Accounts:
+    """Where the accounts are: a review's own database, or the site's that hosts it."""
+    return holder.accounts if isinstance(holder, Workspace) else holder

@@ -30,7 +30,7 @@ from synthesist.events import (
     UserEnabled,
 )
 from synthesist.review.accounts import Membership, Role, UserAccount
-from synthesist.workspace import Workspace
+from synthesist.workspace import Accounts, Workspace
 
 __all__ = [
     "ADDRESS_LOGIN_ATTEMPTS",
@@ -100,13 +100,13 @@ def _check_name(name: str) -> str:
 
 
 def add_user(
-    workspace: Workspace, name: str, password: str, *, display_name: str | None = None
+    workspace: Accounts | Workspace, name: str, password: str, *, display_name: str | None = None
 ) -> UserAccount:
     name = _check_name(name)
     shown = _check_display_name(display_name)
     _check_password(password)
     hashed = _hash(password)
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         user_id = uow.users.add(name, hashed)
         uow.events.append(UserAdded(name), workspace.actor)
         if shown:
@@ -117,11 +117,11 @@ def add_user(
     return user
 
 
-def set_display_name(workspace: Workspace, name: str, display_name: str | None) -> UserAccount:
+def set_display_name(workspace: Accounts | Workspace, name: str, display_name: str | None) -> UserAccount:
     """The name pages and reports show for ``name`` (none: the login); a protocol may list the person
     under it, so the login acts as that reviewer (:func:`acting_name`)."""
     shown = _check_display_name(display_name)
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         user = uow.users.get(name)
         uow.users.set_display_name(user.id, shown)
         uow.events.append(DisplayNameSet(name, shown), workspace.actor)
@@ -163,11 +163,11 @@ def _check_display_name(display_name: str | None) -> str | None:
     return shown or None
 
 
-def set_password(workspace: Workspace, name: str, password: str) -> None:
+def set_password(workspace: Accounts | Workspace, name: str, password: str) -> None:
     """Change a password; the user's open sessions end, so a stolen session dies with the old one."""
     _check_password(password)
     hashed = _hash(password)
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         user = uow.users.get(name)
         uow.users.set_password(user.id, hashed)
         uow.users.delete_sessions_of(user.id)
@@ -175,19 +175,19 @@ def set_password(workspace: Workspace, name: str, password: str) -> None:
         uow.commit()
 
 
-def disable_user(workspace: Workspace, name: str) -> UserAccount:
+def disable_user(workspace: Accounts | Workspace, name: str) -> UserAccount:
     """Stop a user from logging in: their open sessions end at once, their memberships and
     decisions stay (``enable_user`` lets them in again with the same password)."""
     return _set_disabled(workspace, name, disabled=True)
 
 
-def enable_user(workspace: Workspace, name: str) -> UserAccount:
+def enable_user(workspace: Accounts | Workspace, name: str) -> UserAccount:
     """Let a disabled user log in again (with their old password)."""
     return _set_disabled(workspace, name, disabled=False)
 
 
-def _set_disabled(workspace: Workspace, name: str, *, disabled: bool) -> UserAccount:
-    with workspace.unit_of_work() as uow:
+def _set_disabled(workspace: Accounts | Workspace, name: str, *, disabled: bool) -> UserAccount:
+    with _accounts(workspace).unit_of_work() as uow:
         user = uow.users.get(name)
         if user.disabled == disabled:
             state = "disabled" if disabled else "enabled"
@@ -204,14 +204,14 @@ def _set_disabled(workspace: Workspace, name: str, *, disabled: bool) -> UserAcc
     return changed
 
 
-def list_users(workspace: Workspace) -> list[UserAccount]:
-    with workspace.unit_of_work(write=False) as uow:
+def list_users(workspace: Accounts | Workspace) -> list[UserAccount]:
+    with _accounts(workspace).unit_of_work(write=False) as uow:
         return uow.users.list()
 
 
 def add_member(workspace: Workspace, name: str, role: Role) -> Membership:
     """Give a user a role in the workspace's project (or change it)."""
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         user = uow.users.get(name)
         previous = next((m.role for m in uow.users.members() if m.user == name), None)
         if previous == role.value:
@@ -223,7 +223,7 @@ def add_member(workspace: Workspace, name: str, role: Role) -> Membership:
 
 
 def remove_member(workspace: Workspace, name: str) -> Membership:
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         user = uow.users.get(name)
         current = next((m for m in uow.users.members() if m.user == name), None)
         if current is None:
@@ -235,7 +235,7 @@ def remove_member(workspace: Workspace, name: str) -> Membership:
 
 
 def members(workspace: Workspace) -> list[Membership]:
-    with workspace.unit_of_work(write=False) as uow:
+    with _accounts(workspace).unit_of_work(write=False) as uow:
         return uow.users.members()
 
 
@@ -248,7 +248,7 @@ def role_of(workspace: Workspace, name: str) -> Role | None:
 def member_identity(workspace: Workspace, name: str) -> tuple[Role, str] | None:
     """A member's role and the name they act under (:func:`acting_name`), read together; ``None``
     for a non-member."""
-    with workspace.unit_of_work(write=False) as uow:
+    with _accounts(workspace).unit_of_work(write=False) as uow:
         found = next((m for m in uow.users.members() if m.user == name), None)
         account = uow.users.find(name) if found is not None else None
     if found is None or account is None:
@@ -256,7 +256,7 @@ def member_identity(workspace: Workspace, name: str) -> tuple[Role, str] | None:
     return Role(found.role), acting_name(workspace, account)
 
 
-def authenticate(workspace: Workspace, name: str, password: str, *, address: str) -> UserAccount:
+def authenticate(workspace: Accounts | Workspace, name: str, password: str, *, address: str) -> UserAccount:
     """The user, if the password is right and the account not disabled; a refusal never says which
     of name and password was wrong (a disabled account is named as such only with the right
     password).
@@ -269,7 +269,7 @@ def authenticate(workspace: Workspace, name: str, password: str, *, address: str
     takes ~0.1 s of CPU on purpose; inside one, a flood of logins would hold SQLite's write lock).
     """
     now = datetime.now(UTC)
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         # cut to the columns' sizes: no user name is longer, and an address never is
         refused_by = uow.users.take_login_attempt(
             address[:100],
@@ -297,7 +297,7 @@ def authenticate(workspace: Workspace, name: str, password: str, *, address: str
             )
         raise LoginFailed("wrong user name or password")
     rehashed = _hash(password) if _hasher.check_needs_rehash(user.password_hash) else None
-    with workspace.unit_of_work() as uow:
+    with _accounts(workspace).unit_of_work() as uow:
         if rehashed is not None:
             uow.users.set_password(user.id, rehashed)
         uow.users.settle_successful_login(address[:100], name)
@@ -326,3 +326,8 @@ def _hash(password: str) -> str:
 def _dummy_hash() -> str:
     # made on first use, not at import: the CLI's start-up time is measured and this takes ~0.1 s
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _accounts(holder: Accounts | Workspace) -> Accounts:
+    """Where the accounts are: a review's own database, or the site's that hosts it."""
+    return holder.accounts if isinstance(holder, Workspace) else holder

@@ -43,6 +43,7 @@ from synthesist.storage.schema.records import (
     search_runs,
 )
 from synthesist.storage.schema.screening import screening_decisions, screening_seeds
+from synthesist.storage.schema.site import invitations, jobs, screening_models, screening_rankings
 from synthesist.storage.schema.synthesis import (
     code_history,
     code_themes,
@@ -81,6 +82,8 @@ __all__ = [
     "extraction_progress",
     "extraction_values",
     "import_rejects",
+    "invitations",
+    "jobs",
     "login_limits",
     "memberships",
     "memos",
@@ -91,6 +94,8 @@ __all__ = [
     "reports",
     "retrieval_failures",
     "screening_decisions",
+    "screening_models",
+    "screening_rankings",
     "screening_seeds",
     "search_runs",
     "studies",

@@ -20,6 +20,9 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     # the name reports and pages show, and the one a protocol may list the person under (issue 19)
     sa.Column("display_name", sa.Text),
+    sa.Column("email", sa.Text),  # for invitations and password resets by e-mail (migration 0016)
+    # may manage the site: its users, reviews and jobs (migration 0016)
+    sa.Column("site_admin", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 memberships = sa.Table(

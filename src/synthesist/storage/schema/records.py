@@ -26,6 +26,8 @@ projects = sa.Table(
     sa.Column("key", sa.String(200), nullable=False, unique=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # on a site's database: the review's folder, relative to the site's folder (migration 0016)
+    sa.Column("folder", sa.Text),
 )
 
 batches = sa.Table(
