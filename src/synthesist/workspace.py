@@ -20,6 +20,7 @@ from synthesist.storage import Storage, open_storage
 
 __all__ = [
     "ACTOR_ENV",
+    "SITE_LOG_KEY",
     "Accounts",
     "Workspace",
     "current_actor",
@@ -115,7 +116,7 @@ def _site_accounts(site: Site, project: Project, storage: Storage, opened: Stora
         opened = storage  # PostgreSQL: the review lives in the site's database
     if opened is not None:
         return opened.bound_to(project.key, project.title, folder=folder)
-    own = open_storage(site.database_url, project_key=None)
+    own = open_storage(site.database_url, project_key=None)  # only bound to the review below
     try:
         bound = own.bound_to(project.key, project.title, folder=folder)
     except BaseException:
@@ -125,9 +126,18 @@ def _site_accounts(site: Site, project: Project, storage: Storage, opened: Stora
     return bound
 
 
+# The site's own row in its projects table: the log of what is done to the site as a whole (users
+# added, reviews created); never listed as a review.
+SITE_LOG_KEY = "__site__"
+
+
 def open_accounts(site: Site, actor: str | None = None) -> Accounts:
-    """A site's accounts as a whole (users, sessions, the registry of its reviews)."""
-    return Accounts(open_storage(site.database_url, project_key=None), current_actor(actor), site)
+    """A site's accounts as a whole (users, sessions, the registry of its reviews); events of the site
+    as a whole go to its own log (:data:`SITE_LOG_KEY`)."""
+    storage = open_storage(
+        site.database_url, project_key=SITE_LOG_KEY, title=f"{site.name} (the site)", create=True
+    )
+    return Accounts(storage, current_actor(actor), site)
 
 
 @contextmanager
