@@ -39,18 +39,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from docs_section import measured_on, write_section
-from web_load import (
-    _CSRF,
-    ReviewerRun,
-    build_project,
-    figures_row,
-    fresh_postgres_database,
-    percentiles,
-    reviewer_names,
-    running_server,
-    screen,
-    verify,
-)
+from web_load import _CSRF, ReviewerRun, Scenario, figures_row, percentiles, screen, verify
+from web_load_site import build_site, fresh_postgres_database, running_server
 
 SECTION = "login-flood"
 
@@ -85,14 +75,22 @@ def attack(base: str, run: AttackerRun, seed: int, stop: threading.Event) -> Non
 
 
 def run_once(args: argparse.Namespace, database_url: str | None, label: str) -> dict[str, object]:
-    reviewers = reviewer_names(args.reviewers)
     with tempfile.TemporaryDirectory(prefix="synthesist-login-flood-") as temp:
-        folder = Path(temp) / "project"
-        build_project(folder, args.records, reviewers, database_url)
-        runs = [ReviewerRun(name) for name in reviewers]
+        site = Path(temp) / "site"
+        reviews = build_site(
+            site,
+            reviews=1,
+            reviewers_per_review=args.reviewers,
+            records=args.records,
+            database_url=database_url,
+        )
+        runs = [ReviewerRun(name, review.key) for review in reviews for name in review.reviewers]
+        scenario = Scenario(
+            label, database_url is not None, 1, 1, len(runs), args.decisions, args.records, False
+        )
         attackers = [AttackerRun() for _ in range(args.attackers)]
-        options = ["--forwarded-allow-ips", "127.0.0.1"]
-        with running_server(folder, Path(temp) / "server.log", options) as base:
+        options = ["--forwarded-allow-ips", "127.0.0.1", "--workers", "1"]
+        with running_server(site, Path(temp) / "server.log", options) as base:
             stop = threading.Event()
             attacking = [
                 threading.Thread(target=attack, args=(base, run, n, stop)) for n, run in enumerate(attackers)
@@ -100,11 +98,8 @@ def run_once(args: argparse.Namespace, database_url: str | None, label: str) -> 
             started = time.perf_counter()
             for thread in attacking:
                 thread.start()
-            barrier = threading.Barrier(len(runs))
             screening = [
-                threading.Thread(
-                    target=screen, args=(base, run, args.decisions, barrier, n, args.think_ms / 1000)
-                )
+                threading.Thread(target=screen, args=(base, run, scenario, 0.0, n, args.think_ms / 1000))
                 for n, run in enumerate(runs)
             ]
             for thread in screening:
@@ -116,7 +111,7 @@ def run_once(args: argparse.Namespace, database_url: str | None, label: str) -> 
             for thread in attacking:
                 thread.join()
             flood_s = time.perf_counter() - started
-        checked = verify(folder, runs)
+        checked = verify(reviews, runs)
     statuses: Counter[int] = Counter()
     for attacker in attackers:
         statuses.update(attacker.statuses)

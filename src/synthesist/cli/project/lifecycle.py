@@ -11,7 +11,7 @@ from rich.table import Table
 
 from synthesist.cli.common import ActorOption, JsonOption, ProjectOption, console, open_project, print_json
 from synthesist.services.projects import init_project
-from synthesist.services.records.reading import project_status, read_log
+from synthesist.services.records.reading import actor_names, project_status, read_log
 
 __all__ = ["register"]
 
@@ -123,6 +123,7 @@ def log(
     """
     with open_project(project, actor) as workspace:
         events = read_log(workspace, limit=limit, types=event_type)
+        names = actor_names(workspace)
     if as_json:
         print_json(
             [
@@ -130,6 +131,7 @@ def log(
                     "id": e.id,
                     "type": e.type,
                     "actor": e.actor,
+                    "actor_name": names.get(e.actor, e.actor),
                     "occurred_at": e.occurred_at.isoformat(),
                     "payload": e.payload,
                 }
@@ -146,7 +148,8 @@ def log(
     for event in events:
         decoded = event.decoded()
         what = decoded.summary() if decoded else str(event.payload)
-        table.add_row(str(event.id), f"{event.occurred_at:%Y-%m-%d %H:%M:%S}", event.actor, event.type, what)
+        who = names.get(event.actor, event.actor)
+        table.add_row(str(event.id), f"{event.occurred_at:%Y-%m-%d %H:%M:%S}", who, event.type, what)
     console.print(table)
 
 

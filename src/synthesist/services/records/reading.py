@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProjectStatus",
+    "actor_names",
     "export_format",
     "export_records",
     "get_record",
@@ -241,6 +242,13 @@ def record_rejects(workspace: Workspace, batch_id: int) -> list[ImportReject]:
     with workspace.unit_of_work(write=False) as uow:
         uow.batches.get(batch_id)
         return uow.batches.rejects(batch_id)
+
+
+def actor_names(workspace: Workspace) -> dict[str, str]:
+    """The name to show for each actor of the log: an account's display name for its login (the log
+    keeps the login, which is who acted); actors with no account (a CLI user) as they are."""
+    with workspace.accounts.unit_of_work(write=False) as uow:
+        return {user.name: user.shown_name for user in uow.users.list() if user.display_name}
 
 
 def read_log(

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from synthesist.screening.model import Stage
-from synthesist.services.records.reading import read_log
+from synthesist.services.records.reading import actor_names, read_log
 from synthesist.services.screening.decisions import overview
 from synthesist.services.screening.views import agreement_by_pair, decision_json, visible_decisions
 from synthesist.services.web.pages_screening import record_page as record_page_view
@@ -69,4 +69,5 @@ def agreement_page(request: Request, access: Member) -> Response:
 @router.get("/log", response_class=HTMLResponse)
 def log_page(request: Request, access: Member) -> Response:
     events = read_log(access.workspace)  # blind votes of others come back redacted
-    return page(request, access, "log.html", events=list(reversed(events))[:500])
+    names = actor_names(access.workspace)
+    return page(request, access, "log.html", events=list(reversed(events))[:500], names=names)
