@@ -1,4 +1,7 @@
-"""What the running app holds: the projects it serves and the screening queues of open sessions."""
+"""What the running app holds: the projects it serves, and per project a cache of the screening
+overview. Nothing here decides what a reviewer sees: the next record is a query on the stored ranking
+(services/screening/ranking_store.py), checked against the database, so any number of processes
+serve the same review alike; the cache only spares re-reading every record for the progress line."""
 
 from __future__ import annotations
 
@@ -7,13 +10,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from synthesist.screening.model import Stage
-from synthesist.services.screening.decisions import ScreeningOverview, overview
-from synthesist.services.screening.queue import NextRecord, PrioritisedQueue
+from synthesist.services.screening.decisions import ScreeningOverview
+from synthesist.services.screening.overview_cache import OverviewCache
+from synthesist.services.screening.queue import NextRecord
+from synthesist.services.screening.ranking_store import next_record_in, request_training
 from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
-
-_QueueKey = tuple[str, str, Stage]
 
 
 @dataclass
@@ -22,29 +25,26 @@ class WebState:
     # users, sessions and memberships: the served project's database, or the site's
     accounts: Accounts
     secure_cookies: bool = False
-    # One queue per project, reviewer and stage: building one computes every record's features
-    # (the slow step), so it is built once and asked for each record, as the terminal session does.
-    _queues: dict[_QueueKey, PrioritisedQueue] = field(default_factory=dict)
-    # A lock per queue, because a queue's learner is not thread-safe and FastAPI runs requests in a
-    # thread pool; per queue, so that one reviewer's request never waits for another reviewer's
-    # queue (the web load benchmark showed twenty reviewers queueing behind one lock).
-    _queue_locks: dict[_QueueKey, threading.Lock] = field(default_factory=dict)
+    # One overview cache per project, validated against the review's log on every read.
+    _overviews: dict[str, OverviewCache] = field(default_factory=dict)
+    # A lock per project, because FastAPI runs requests in a thread pool and a cache is not
+    # thread-safe; held only while the cache reads, which after the first read takes milliseconds.
+    _overview_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)  # guards the two dicts only
 
     def next_with_overview(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
     ) -> tuple[NextRecord | None, ScreeningOverview]:
         """The reviewer's next record and the screening overview it was chosen from (the page shows
-        progress from the same read)."""
-        key = (workspace.project.key, reviewer, stage)
+        progress from the same read). A stale or missing ranking is asked for first (a background
+        job; in-line only when there is no jobs package and no ranking at all)."""
+        request_training(workspace, stage)
+        key = workspace.project.key
         with self._lock:
-            lock = self._queue_locks.setdefault(key, threading.Lock())
-        with lock:
-            found = self._queues.get(key)
-            if found is None:
-                found = PrioritisedQueue(workspace, reviewer, stage)
-                with self._lock:
-                    self._queues[key] = found
-            item = found.next(skip=skip)
-            view = found.last_overview
-        return item, view if view is not None else overview(workspace)
+            cache = self._overviews.setdefault(key, OverviewCache())
+            lock = self._overview_locks.setdefault(key, threading.Lock())
+        with workspace.unit_of_work(write=False) as uow:
+            with lock:
+                view = cache.read(uow, workspace)
+            item = next_record_in(uow, workspace, reviewer, stage, view, skip=skip)
+        return item, view

@@ -178,6 +178,19 @@ class ActiveLearner:
                 return self._suggestion(position)
         return None
 
+    def ranking(self) -> list[Suggestion]:
+        """Every undecided record, best first: the order :meth:`next` would suggest them in if no
+        decision came in between. What a team's stored ranking keeps (services/screening/
+        ranking_store.py), so that no process has to hold a learner."""
+        if self.n_remaining == 0:
+            return []
+        self._refresh()
+        return [
+            self._suggestion(position)
+            for position in range(len(self._order))
+            if not self._decided[self._order[position]]
+        ]
+
     def _refresh(self) -> None:
         phase = self._current_phase()
         # Irrelevant decisions do not change a keyword ranking: no point rebuilding it.

@@ -5,8 +5,9 @@ stage. It computes the records' features once (the slow step: seconds for thousa
 and holds an :class:`~synthesist.screening.prioritise.ActiveLearner` over them. Before each
 suggestion it reads the decisions again, because the rest of the team keeps screening while a
 session runs, and passes the learner only the labels that are new or changed. :func:`prioritised_next`
-does the same without a session (for a caller that keeps nothing between requests, such as a web
-page).
+does the same without a session. This is the terminal's queue, one reviewer's learner in one
+process; the web app reads a ranking trained once for the team and stored instead
+(:mod:`~synthesist.services.screening.ranking_store`), so that every server process offers the same.
 
 **The order** of the records waiting for the reviewer (exactly those of
 :func:`~synthesist.services.screening.decisions.next_records`):
@@ -44,16 +45,15 @@ reviewer.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from synthesist.errors import UserError
-from synthesist.ports import UnitOfWork
 from synthesist.screening.model import DecisionKind, Stage, StageStatus, Vote
-from synthesist.services.screening.decisions import ScreeningOverview, overview_in, stage_rules, waiting_for
+from synthesist.services.screening.decisions import ScreeningOverview, stage_rules, waiting_for
+from synthesist.services.screening.overview_cache import OverviewCache
 from synthesist.wording import plural
 from synthesist.workspace import Workspace
 
@@ -64,14 +64,6 @@ if TYPE_CHECKING:
     from synthesist.screening.prioritise.models import Features
 
 __all__ = ["NextRecord", "Order", "PrioritisedQueue", "Reason", "prioritised_next", "training_labels"]
-
-
-# The log entries a queue applies to its overview record by record; how many events after its last
-# full read it applies so (a bulk import of decisions is read in full instead); and how often it
-# reads everything anyway (see PrioritisedQueue._overview), in seconds.
-_DECISION_EVENTS = frozenset({"screening.decided", "screening.undone"})
-_MAX_EVENTS_APPLIED = 500
-_FULL_READ_EVERY = 10.0
 
 
 class Order(StrEnum):
@@ -210,12 +202,9 @@ class PrioritisedQueue:
         self._retrains = 0
         self._trained_on: int | None = None
         # The overview the latest suggestion was made from, so a caller showing progress beside the
-        # record (the web page) need not read every decision a second time.
+        # record need not read every decision a second time.
         self.last_overview: ScreeningOverview | None = None
-        self._base_event: int | None = None  # the newest event in the log at the last full read
-        self._applied: set[int] = set()  # events since then whose records were read again
-        self._full_read_at = 0.0  # time.monotonic() of the last full read
-        self._incremental = all(rule.mode != "single-verified" for rule in stage_rules(workspace).values())
+        self._overviews = OverviewCache()  # reads again only the records whose decisions changed
         if order is Order.PRIORITY:
             self._prepare(self._read().open)
 
@@ -269,7 +258,7 @@ class PrioritisedQueue:
 
     def _read(self) -> _State:
         with self._workspace.unit_of_work(write=False) as uow:
-            view = self._overview(uow)
+            view = self._overviews.read(uow, self._workspace)
             self.last_overview = view
             seeds: set[int] = set()
             if self.order is Order.PRIORITY:
@@ -292,43 +281,6 @@ class PrioritisedQueue:
             labels=labels,
             open=[r for r, p in view.records.items() if p.at(self._stage) is not StageStatus.NOT_OPEN],
         )
-
-    def _overview(self, uow: UnitOfWork) -> ScreeningOverview:
-        """Every record's progress, without reading every record and decision each time when only
-        decisions happened since the last full read: reading them all for each suggestion was the
-        web app's main cost under load (benchmarks/web_load.py). The log says what changed, since
-        every write appends its event in the same transaction: the records of the decisions and
-        undos logged since the last full read, and not yet applied, are read again.
-
-        Everything is read again when anything else was logged (an import, a merge, a full text
-        attached...), when many events came in, for a single-verified stage (its sample depends on
-        every decision), and every :data:`_FULL_READ_EVERY` seconds: on PostgreSQL writers run
-        side by side, so a transaction can commit after the full read with an event id older than
-        the newest one that read saw; the next full read catches it."""
-        latest = uow.events.list(limit=1)
-        latest_id = latest[0].id if latest else 0
-        previous, base = self.last_overview, self._base_event
-        recent = time.monotonic() - self._full_read_at < _FULL_READ_EVERY
-        if previous is not None and base is not None and self._incremental and recent:
-            if latest_id == base:
-                return previous
-            if latest_id - base <= _MAX_EVENTS_APPLIED:
-                events = uow.events.list(after_id=base)
-                new = [event for event in events if event.id not in self._applied]
-                changed = {int(event.payload["record_id"]) for event in new if event.type in _DECISION_EVENTS}
-                if (
-                    all(event.type in _DECISION_EVENTS for event in new)
-                    and changed <= previous.records.keys()
-                ):
-                    self._applied.update(event.id for event in new)
-                    if not changed:
-                        return previous
-                    return _updated(previous, overview_in(uow, self._workspace, only=sorted(changed)))
-        # ``latest_id`` is read before the overview: an event committed in between is in both the
-        # overview and the events after ``latest_id``, and applying it again changes nothing
-        view = overview_in(uow, self._workspace)
-        self._base_event, self._applied, self._full_read_at = latest_id, set(), time.monotonic()
-        return view
 
     @staticmethod
     def _candidates(state: _State, skip: Collection[int]) -> set[int]:
@@ -421,15 +373,6 @@ class PrioritisedQueue:
             model=self.model if by_model else None,
             trained_on=trained_on if by_model else None,
         )
-
-
-def _updated(previous: ScreeningOverview, changed: ScreeningOverview) -> ScreeningOverview:
-    """``previous`` with the records of ``changed`` (read again) in place of their old progress."""
-    decisions = {k: v for k, v in previous.decisions.items() if k not in changed.records}
-    decisions.update(changed.decisions)
-    return ScreeningOverview(
-        records={**previous.records, **changed.records}, decisions=decisions, samples=previous.samples
-    )
 
 
 def prioritised_next(
