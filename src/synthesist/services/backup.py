@@ -11,8 +11,6 @@ written to an existing folder or a database that holds tables.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import shutil
 import tarfile
@@ -20,13 +18,21 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from synthesist import __version__
 from synthesist.errors import Conflict, ImportFileError
 from synthesist.events import ProjectRestored
 from synthesist.review.project import DATABASE_FILE, find_project, resolve_database_url
+from synthesist.services.backup_archive import (
+    add_bytes,
+    add_files_hashed,
+    checked_members,
+    clear_folder,
+    open_archive,
+    read_manifest,
+)
 from synthesist.workspace import Workspace, open_workspace, restore_database
 
 __all__ = ["BackupSummary", "RestoreSummary", "restore_backup", "write_backup"]
@@ -62,15 +68,8 @@ def write_backup(workspace: Workspace, handle: IO[bytes], *, skip: Path | None =
         kind = workspace.storage.snapshot(snapshot)
         files = {f"project/{path.relative_to(root).as_posix()}": path for path in _project_files(root, skip)}
         files[f"database/{_SNAPSHOT_NAMES[kind]}"] = snapshot
-        hashes: dict[str, str] = {}
         with tarfile.open(fileobj=handle, mode="w:gz") as archive:
-            for name, path in files.items():
-                # hashed as it is archived (read once), so a file changed meanwhile still matches
-                info = archive.gettarinfo(str(path), arcname=name)
-                with path.open("rb") as raw:
-                    reader = _HashingReader(raw)
-                    archive.addfile(info, reader)
-                hashes[name] = reader.digest.hexdigest()
+            hashes = add_files_hashed(archive, files)
             manifest = {
                 "format": FORMAT,
                 "synthesist_version": __version__,
@@ -80,7 +79,7 @@ def write_backup(workspace: Workspace, handle: IO[bytes], *, skip: Path | None =
                 "database": kind,
                 "files": hashes,
             }
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+            add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode())
         size = sum(path.stat().st_size for path in files.values())
     return BackupSummary(files=len(files) - 1, bytes=size, database=kind)
 
@@ -90,9 +89,9 @@ def restore_backup(archive_path: Path, folder: Path, *, database_url: str | None
     the restored ``review.toml`` says, or to ``database_url`` (an empty PostgreSQL database, say)."""
     if folder.exists() and any(folder.iterdir()):
         raise Conflict(f"{folder} is not empty", hint="Restore into a new folder; nothing was written.")
-    with _open_archive(archive_path) as archive:
+    with open_archive(archive_path) as archive:
         manifest = _manifest(archive, archive_path.name)
-        members = _checked_members(archive, manifest, archive_path.name)
+        members = checked_members(archive, manifest, archive_path.name)
         created = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         try:
@@ -108,7 +107,7 @@ def restore_backup(archive_path: Path, folder: Path, *, database_url: str | None
                 kind = manifest["database"]
                 restore_database(url, Path(scratch) / "database" / _SNAPSHOT_NAMES[kind], kind)
         except BaseException:
-            _clear(folder, created)
+            clear_folder(folder, created)
             raise
     workspace = open_workspace(find_project(folder))  # brings an older backup's schema up to date
     try:
@@ -137,84 +136,15 @@ def _project_files(root: Path, skip: Path | None) -> Iterator[Path]:
         yield path
 
 
-class _HashingReader:
-    """A file's reader that hashes what tarfile reads from it."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self.digest = hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        block = self._raw.read(size)
-        self.digest.update(block)
-        return block
-
-
-def _stream_sha256(handle: IO[bytes] | None) -> str:
-    digest = hashlib.sha256()
-    while handle is not None and (block := handle.read(1 << 20)):
-        digest.update(block)
-    return digest.hexdigest()
-
-
-def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mtime = int(datetime.now(UTC).timestamp())
-    archive.addfile(info, io.BytesIO(data))
-
-
-def _open_archive(path: Path) -> tarfile.TarFile:
-    if not path.is_file():
-        raise ImportFileError(f"{path}: no such file", hint="Give the path of a `synthesist backup` archive.")
-    try:
-        return tarfile.open(path, mode="r:gz")
-    except (tarfile.TarError, OSError, EOFError):
-        raise ImportFileError(
-            f"{path.name}: not a Synthesist backup, or a damaged one (not a .tar.gz archive)",
-            hint="Use a file written by `synthesist backup`.",
-        ) from None
-
-
 def _manifest(archive: tarfile.TarFile, name: str) -> dict[str, Any]:
     damaged = ImportFileError(
         f"{name}: not a Synthesist backup, or a damaged one (no readable manifest.json)",
         hint="Use a file written by `synthesist backup`.",
     )
-    try:
-        member = archive.getmember("manifest.json")
-        handle = archive.extractfile(member)
-        manifest = json.loads(handle.read()) if handle else None
-    except (KeyError, tarfile.TarError, OSError, ValueError):
-        raise damaged from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise damaged
-    if manifest.get("database") not in _SNAPSHOT_NAMES or not isinstance(manifest.get("files"), dict):
+    manifest = read_manifest(archive, damaged)
+    if manifest.get("format") != FORMAT or manifest.get("database") not in _SNAPSHOT_NAMES:
         raise damaged
     return manifest
-
-
-def _checked_members(archive: tarfile.TarFile, manifest: dict[str, Any], name: str) -> list[tarfile.TarInfo]:
-    """The archive's files, each checked against the manifest before anything is written."""
-    expected: dict[str, str] = manifest["files"]
-    members = [member for member in archive.getmembers() if member.name != "manifest.json"]
-    found = {member.name for member in members}
-    if found != set(expected):
-        missing = sorted(set(expected) - found)[:3] or sorted(found - set(expected))[:3]
-        raise ImportFileError(
-            f"{name}: the archive's files do not match its manifest ({', '.join(missing)})",
-            hint="The backup is incomplete or was altered; use another copy.",
-        )
-    for member in members:
-        path = PurePosixPath(member.name)
-        if not member.isfile() or path.is_absolute() or ".." in path.parts:
-            raise ImportFileError(f"{name}: {member.name!r} is not a plain file inside the backup")
-        if _stream_sha256(archive.extractfile(member)) != expected[member.name]:
-            raise ImportFileError(
-                f"{name}: {member.name} does not match its checksum",
-                hint="The backup is damaged; use another copy.",
-            )
-    return members
 
 
 def _remember_database(folder: Path, url: str) -> None:
@@ -225,15 +155,3 @@ def _remember_database(folder: Path, url: str) -> None:
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     document["database_url"] = url
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
-
-
-def _clear(folder: Path, created: bool) -> None:
-    """Undo a failed restore: the folder as it was (it was new or empty)."""
-    if created:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    for path in folder.iterdir():
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)

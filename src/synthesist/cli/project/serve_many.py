@@ -1,0 +1,64 @@
+"""``synthesist serve --site DIR`` and ``--workers N``: a site's every review, and several processes.
+
+With one process the app is built here and run; with N, uvicorn starts N processes that each build
+it from the import string ``synthesist.web.factory:app_from_environment``, the settings passed in
+environment variables (uvicorn cannot hand an app object to a child process)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from synthesist.cli.common import console
+from synthesist.errors import UserError
+
+__all__ = ["serve_many"]
+
+
+def serve_many(
+    site: Path | None,
+    project: Path | None,
+    *,
+    workers: int,
+    host: str,
+    port: int,
+    secure_cookies: bool,
+    proxy: dict[str, Any],
+) -> None:
+    import uvicorn
+
+    from synthesist.review.project import find_project
+    from synthesist.review.site import load_site
+    from synthesist.web.factory import PROJECT_ENV, SECURE_COOKIES_ENV, SITE_ENV, create_site_app
+
+    if site is not None and project is not None:
+        raise UserError("give --site or --project, not both", hint="--site serves every review of the site.")
+    if site is not None:
+        loaded = load_site(site.expanduser())  # a missing or broken site.toml is named here, once
+        os.environ[SITE_ENV] = str(loaded.root)
+        what = f"the site {loaded.name} ({loaded.root})"
+    else:
+        found = find_project(project)
+        os.environ[PROJECT_ENV] = str(found.root)
+        what = found.title
+    os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
+    processes = f" in {workers} processes" if workers > 1 else ""
+    console.print(f"Serving {what} at http://{host}:{port}/{processes} (Ctrl+C to stop)")
+    if proxy["proxy_headers"]:
+        console.print(f"Trusting X-Forwarded-For from: {', '.join(proxy['forwarded_allow_ips'])}")
+    if workers > 1:
+        uvicorn.run(
+            "synthesist.web.factory:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            **proxy,
+        )
+        return
+    assert site is not None
+    uvicorn.run(
+        create_site_app(site, secure_cookies=secure_cookies), host=host, port=port, log_level="info", **proxy
+    )
