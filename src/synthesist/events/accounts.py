@@ -11,9 +11,14 @@ from synthesist.wording import a_or_an
 
 __all__ = [
     "DisplayNameSet",
+    "EmailSet",
+    "InvitationAccepted",
+    "InvitationCreated",
+    "InvitationRevoked",
     "MemberAdded",
     "MemberRemoved",
     "PasswordChanged",
+    "PasswordResetLinkMade",
     "UserAdded",
     "UserDisabled",
     "UserEnabled",
@@ -103,3 +108,76 @@ class MemberRemoved(Event):
 
     def summary(self) -> str:
         return f"removed {self.user} ({self.role}) from the project"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class EmailSet(Event):
+    """An account's e-mail address set or cleared (the address itself stays out of the append-only log)."""
+
+    type: ClassVar[str] = "users.email_set"
+    user: str
+    cleared: bool = False
+
+    def summary(self) -> str:
+        return (
+            f"cleared the e-mail address of {self.user}"
+            if self.cleared
+            else f"set the e-mail address of {self.user}"
+        )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InvitationCreated(Event):
+    """A single-use link to join the site (``role`` None) or the review with a role; only its
+    SHA-256 is stored, and the address it was sent to stays out of the log."""
+
+    type: ClassVar[str] = "invitations.created"
+    invitation_id: int
+    role: str | None
+    expires_at: str
+    emailed: bool = False
+
+    def summary(self) -> str:
+        what = f"to join as {a_or_an(self.role)}" if self.role else "to join the site"
+        return f"made invitation {self.invitation_id} {what} (until {self.expires_at[:16]})"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InvitationAccepted(Event):
+    type: ClassVar[str] = "invitations.accepted"
+    invitation_id: int
+    user: str
+    role: str | None
+    new_account: bool
+
+    def summary(self) -> str:
+        who = f"{self.user} (a new account)" if self.new_account else self.user
+        role = f" as {a_or_an(self.role)}" if self.role else ""
+        return f"{who} accepted invitation {self.invitation_id}{role}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InvitationRevoked(Event):
+    type: ClassVar[str] = "invitations.revoked"
+    invitation_id: int
+
+    def summary(self) -> str:
+        return f"revoked invitation {self.invitation_id}"
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class PasswordResetLinkMade(Event):
+    """A single-use link for ``user`` to set a password (the token is never logged)."""
+
+    type: ClassVar[str] = "users.reset_link_made"
+    user: str
+    invitation_id: int
+    expires_at: str
+
+    def summary(self) -> str:
+        return f"made a password-reset link for {self.user} (until {self.expires_at[:16]})"

@@ -66,6 +66,11 @@ class SqlUserRepository:
             schema.users.update().where(schema.users.c.id == user_id).values(display_name=display_name)
         )
 
+    def set_email(self, user_id: int, email: str | None) -> None:
+        self._connection.execute(
+            schema.users.update().where(schema.users.c.id == user_id).values(email=email)
+        )
+
     def set_disabled(self, user_id: int, disabled: bool) -> None:
         self._connection.execute(
             schema.users.update().where(schema.users.c.id == user_id).values(disabled=disabled)
@@ -259,4 +264,6 @@ def _user(row: sa.RowMapping) -> UserAccount:
         created_at=_aware(row["created_at"]),
         disabled=bool(row["disabled"]),
         display_name=row["display_name"],
+        email=row["email"],
+        site_admin=bool(row["site_admin"]),
     )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from synthesist.errors import Conflict, LoginFailed, NotFound, TooManyAttempts, UserError
 from synthesist.events import (
     DisplayNameSet,
+    EmailSet,
     MemberAdded,
     MemberRemoved,
     PasswordChanged,
@@ -30,7 +33,11 @@ from synthesist.events import (
     UserEnabled,
 )
 from synthesist.review.accounts import Membership, Role, UserAccount
+from synthesist.services.accounts.identity import acting_name
 from synthesist.workspace import Accounts, Workspace
+
+if TYPE_CHECKING:
+    from synthesist.ports import UnitOfWork
 
 __all__ = [
     "ADDRESS_LOGIN_ATTEMPTS",
@@ -42,15 +49,21 @@ __all__ = [
     "add_member",
     "add_user",
     "authenticate",
+    "check_display_name",
+    "check_email",
+    "check_login",
     "disable_user",
     "enable_user",
+    "hash_new_password",
     "list_users",
     "member_identity",
     "members",
+    "new_account",
     "parse_role",
     "remove_member",
     "role_of",
     "set_display_name",
+    "set_email",
     "set_password",
 ]
 
@@ -100,21 +113,70 @@ def _check_name(name: str) -> str:
 
 
 def add_user(
-    workspace: Accounts | Workspace, name: str, password: str, *, display_name: str | None = None
+    workspace: Accounts | Workspace,
+    name: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    email: str | None = None,
 ) -> UserAccount:
     name = _check_name(name)
     shown = _check_display_name(display_name)
+    address = check_email(email)
     _check_password(password)
     hashed = _hash(password)
     with _accounts(workspace).unit_of_work() as uow:
-        user_id = uow.users.add(name, hashed)
-        uow.events.append(UserAdded(name), workspace.actor)
-        if shown:
-            uow.users.set_display_name(user_id, shown)
-            uow.events.append(DisplayNameSet(name, shown), workspace.actor)
-        user = uow.users.get(name)
+        user = new_account(uow, workspace.actor, name, hashed, display_name=shown, email=address)
         uow.commit()
     return user
+
+
+def new_account(
+    uow: UnitOfWork,
+    actor: str,
+    name: str,
+    password_hash: str,
+    *,
+    display_name: str | None = None,
+    email: str | None = None,
+) -> UserAccount:
+    """Add an account inside the caller's unit of work (checked values), with its events."""
+    user_id = uow.users.add(name, password_hash)
+    uow.events.append(UserAdded(name), actor)
+    if display_name:
+        uow.users.set_display_name(user_id, display_name)
+        uow.events.append(DisplayNameSet(name, display_name), actor)
+    if email:
+        uow.users.set_email(user_id, email)
+        uow.events.append(EmailSet(name), actor)
+    return uow.users.get(name)
+
+
+def set_email(workspace: Accounts | Workspace, name: str, email: str | None) -> UserAccount:
+    """Set (or, with ``None`` or "", clear) the address invitations and reset links may be sent to."""
+    address = check_email(email)
+    with _accounts(workspace).unit_of_work() as uow:
+        user = uow.users.get(name)
+        uow.users.set_email(user.id, address)
+        uow.events.append(EmailSet(name, cleared=address is None), workspace.actor)
+        changed = uow.users.get(name)
+        uow.commit()
+    return changed
+
+
+def check_email(email: str | None) -> str | None:
+    """The address trimmed, ``None`` for none; refused unless it looks like one (name@domain)."""
+    address = (email or "").strip()
+    if not address:
+        return None
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        raise UserError(
+            f"{address!r} is not an e-mail address", hint="For example: aoife.brennan@example.org"
+        )
+    return address
+
+
+_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 
 
 def set_display_name(workspace: Accounts | Workspace, name: str, display_name: str | None) -> UserAccount:
@@ -128,29 +190,6 @@ def set_display_name(workspace: Accounts | Workspace, name: str, display_name: s
         changed = uow.users.get(name)
         uow.commit()
     return changed
-
-
-def acting_name(workspace: Workspace, account: UserAccount) -> str:
-    """The name a member acts under in this project, the one their decisions, answers and codings are
-    recorded with: the protocol's own spelling when one of its reviewer lists names them, by login or by
-    display name (the worked example lists "Aoife Brennan", who logs in as "aoife"); otherwise their
-    display name, or their login."""
-    listed = _protocol_people(workspace)
-    for candidate in (account.name, account.display_name):
-        if candidate and candidate.casefold() in listed:
-            return listed[candidate.casefold()]
-    return account.shown_name
-
-
-def _protocol_people(workspace: Workspace) -> dict[str, str]:
-    protocol = workspace.project.protocol
-    lists = (
-        protocol.screening.title_abstract.reviewers,
-        protocol.screening.full_text.reviewers,
-        protocol.extraction.reviewers,
-        protocol.appraisal.reviewers,
-    )
-    return {name.casefold(): name for names in lists for name in names}
 
 
 def _check_display_name(display_name: str | None) -> str | None:
@@ -316,6 +355,23 @@ def _verify(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def check_login(name: str) -> str:
+    """A login as it will be stored (trimmed), refused unless 1 to 200 characters on one line."""
+    return _check_name(name)
+
+
+def check_display_name(display_name: str | None) -> str | None:
+    """A display name as it will be stored (spaces collapsed; ``None`` for none), or refused."""
+    return _check_display_name(display_name)
+
+
+def hash_new_password(password: str) -> str:
+    """A new password checked (length) and hashed, for a write the caller makes in its own unit of
+    work (signing up through an invitation, a reset link)."""
+    _check_password(password)
+    return _hash(password)
 
 
 def _hash(password: str) -> str:
