@@ -311,7 +311,7 @@ def test_unknown_key_without_close_match_lists_the_allowed_ones() -> None:
     error = parse_error(MINIMAL + "\n[synthesis]\nfavourite_colour = 1\n")
     assert (
         error.message
-        == "review.toml:8: synthesis.favourite_colour is not a known setting; allowed here: method"
+        == "review.toml:8: synthesis.favourite_colour is not a known setting; allowed here: method, coders"
     )
 
 

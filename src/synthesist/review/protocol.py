@@ -290,6 +290,14 @@ class ScreeningSection(_Section):
 
 class SynthesisSection(_Section):
     method: Text | None = None
+    # the people coding documents (the coding duty), listed like the other stages' reviewers
+    coders: list[Text] = Field(default_factory=list)
+
+    @field_validator("coders")
+    @classmethod
+    def _coders_unique(cls, names: list[str]) -> list[str]:
+        _refuse_duplicates(names, "coder")
+        return names
 
 
 class Theme(_Section):
