@@ -35,7 +35,8 @@ demo: install
 test: install-test
 	@bash scripts/ensure_system_packages.sh test
 	@SYNTHESIST_TEST_POSTGRES_URL="$$(bash scripts/ensure_postgres.sh)" && export SYNTHESIST_TEST_POSTGRES_URL && \
-	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL" && \
+	  SYNTHESIST_TEST_REDIS_URL="$$(bash scripts/ensure_redis.sh)" && export SYNTHESIST_TEST_REDIS_URL && \
+	  echo "PostgreSQL for tests: $$SYNTHESIST_TEST_POSTGRES_URL; Redis: $$SYNTHESIST_TEST_REDIS_URL" && \
 	  $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: install-test

@@ -139,7 +139,7 @@ def _screen(base: str, run: ReviewerRun, scenario: Scenario, rng: random.Random,
                 )
                 return
             record_id = int(found[1])
-            if not scenario.stress:
+            if not scenario.stress and median_s > 0:
                 pause = min(60.0, rng.lognormvariate(math.log(median_s), READING_SIGMA))
                 run.reading_s.append(pause)
                 time.sleep(pause)  # reading the record: not timed

@@ -7,6 +7,7 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     ├── UserError                   bad input or a refused action: adapters show the message, exit non-zero
     │   ├── ProjectNotFound         no review.toml here or above; --project points nowhere (404)
     │   ├── ProtocolError           review.toml is not valid TOML or breaks the protocol schema
+    │   │   └── ProtocolEditRefused  an edit made through Synthesist breaks it: nothing written
     │   ├── ImportFileError         a file cannot be imported at all (empty, binary, wrong format, truncated)
     │   ├── InvalidRecordError      one record in a file is malformed (file:line: what is wrong)
     │   ├── StrategySyntaxError     a pasted search strategy that cannot be read (line, column: what is wrong)
@@ -20,7 +21,8 @@ The tree separates what the *user* can fix from what is a bug in Synthesist::
     │   │   ├── ProjectExists       `init` into a folder that already holds a project
     │   │   ├── AlreadyImported     the same file (by content) was imported before; use --force
     │   │   ├── InvalidTransition   a step the record's state does not allow (named states; exit 5)
-    │   │   └── ChangedMeanwhile    someone changed the data a long operation read; run it again (exit 4)
+    │   │   ├── ChangedMeanwhile    someone changed the data a long operation read; run it again (exit 4)
+    │   │   └── JobCancelled        a cancelled background job unwinds at its next step, writing nothing
     │   ├── LoginRequired           no live web session: pages redirect to the login form, scripts get 401
     │   ├── LoginFailed             wrong user name or password (never says which; 401)
     │   ├── TooManyAttempts         login refused after repeated failures (rate limit; 429, exit 6)
@@ -57,6 +59,7 @@ __all__ = [
     "InvalidQuery",
     "InvalidRecordError",
     "InvalidTransition",
+    "JobCancelled",
     "LoginFailed",
     "LoginRequired",
     "MalformedResponse",
@@ -64,6 +67,7 @@ __all__ = [
     "PrismaCsvError",
     "ProjectExists",
     "ProjectNotFound",
+    "ProtocolEditRefused",
     "ProtocolError",
     "RunInterrupted",
     "SourceError",
@@ -106,6 +110,24 @@ class ProtocolError(UserError):
     def __init__(self, message: str, *, location: str | None = None, hint: str | None = None) -> None:
         super().__init__(f"{location}: {message}" if location else message, hint=hint)
         self.location = location
+
+
+class ProtocolEditRefused(ProtocolError):
+    """An edit of review.toml (made through Synthesist, not by hand) that the protocol's own checks
+    refuse; nothing was written. ``problems`` maps each key path the check names, e.g.
+    ``("criteria", "inclusion", 1)``, to the message the CLI would print for it, so a form can show
+    each message beside its own field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: dict[tuple[str | int, ...], str],
+        location: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, location=location, hint=hint)
+        self.problems = problems
 
 
 class ImportFileError(UserError):
@@ -183,6 +205,11 @@ class AlreadyImported(Conflict):
 
 class ChangedMeanwhile(Conflict):
     exit_code = 4
+
+
+class JobCancelled(Conflict):
+    """Raised inside a background job at its next progress report once someone cancelled it: the
+    service's transaction rolls back, so nothing of the job is written."""
 
 
 class InvalidTransition(Conflict):

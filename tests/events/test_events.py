@@ -54,17 +54,27 @@ STORED = {
     "fulltext.study_grouped": "study_id label record_ids added created old_label",
     "fulltext.study_ungrouped": "study_id label record_ids dissolved",
     "members.added": "user role previous",
+    "site.admin_set": "user admin",
+    "site.review_added": "key title folder moved_from users_copied clashes",
+    "site.review_created": "key title folder origin",
     "members.removed": "user role",
     "model.link_changed": "link_id source target relation added label",
     "model.loaded": "file sha256 outcomes links replaced_links",
+    "job.cancelled": "job_id kind while_running",
+    "job.failed": "job_id kind reason",
+    "job.finished": "job_id kind summary_text",
+    "job.queued": "job_id kind params",
+    "job.started": "job_id kind attempt worker",
     "model.outcome_changed": "outcome_id name added description",
     "project.created": "title project_id",
     "project.restored": "backup taken_at synthesist_version",
+    "protocol.edited": "section changes sha256",
     "records.imported": (
         "batch_id source file_name file_sha256 format "
         "encoding records rejects searched_on other_method forced"
     ),
     "screening.decided": "decision_id record_id stage reviewer vote kind reason note labels participants",
+    "screening.ranked": "model_id stage version model decisions records phase",
     "screening.seed_added": "record_id note",
     "screening.seed_removed": "record_id",
     "screening.stop_recorded": (
@@ -104,6 +114,11 @@ STORED = {
     "users.disabled": "user",
     "users.enabled": "user",
     "users.password_changed": "user",
+    "users.email_set": "user cleared",
+    "users.reset_link_made": "user invitation_id expires_at",
+    "invitations.created": "invitation_id role expires_at emailed",
+    "invitations.accepted": "invitation_id user role new_account",
+    "invitations.revoked": "invitation_id",
 }
 
 BASE_NAMES = ["Event", "LoggedEvent", "decode_event", "event_type", "event_types"]

@@ -54,6 +54,14 @@ def _configure(folder: Path, mode: str, database: str | None, reviewers: list[st
     (folder / "review.toml").write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Background jobs (an import, a deduplication) run in the request's own process, as Huey's
+    immediate mode does: the pages' tests see the finished job's page. tests/web/test_web_jobs.py
+    turns this off where it watches a job queued and running."""
+    monkeypatch.setenv("SYNTHESIST_JOBS_EAGER", "1")
+
+
 @pytest.fixture
 def served(tmp_path: Path, database_url: str | None) -> Iterator[Served]:
     init_project(tmp_path / "a", "Project A").close()

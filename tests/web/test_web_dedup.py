@@ -48,7 +48,9 @@ def _url(served: Served, tail: str = "") -> str:
 def _run(client: TestClient, served: Served, **fields: str) -> str:
     page = client.get(_url(served))
     response = client.post(_url(served, "/run"), data={"csrf_token": csrf_of(page.text), **fields})
+    # deduplication runs as a job (at once here: tests/web/conftest.py); the answer is the job's page
     assert response.status_code == 200, response.text
+    assert "/jobs/" in str(response.url) and "Review the possible duplicates" in response.text
     text: str = response.text
     return text
 

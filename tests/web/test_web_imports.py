@@ -4,6 +4,7 @@ form shows with the reviewer's choices kept, and who may import (SQLite and Post
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,8 @@ def test_a_reviewer_uploads_an_export_and_sees_the_batch_and_its_counts(served: 
         query=QUERY,
     )
     assert response.status_code == 200, response.text
+    # the import ran as a job (at once here: tests/web/conftest.py), and the answer is the job's page
+    assert re.search(r"/p/[^/]+/jobs/\d+$", str(response.url)), response.url
     assert "Imported 5 records" in response.text
     batches = list_batches(served.a)
     assert len(batches) == before + 1
@@ -83,6 +86,7 @@ def test_a_reviewer_uploads_an_export_and_sees_the_batch_and_its_counts(served: 
     assert batch.searched_on is not None and batch.searched_on.isoformat() == "2014-06-30"
     assert batch.query == QUERY and batch.imported_by == "aoife"
     # the table of batches lists it, query included; the file is kept in the project folder
+    response = client.get(url)
     assert "2014-06-30" in response.text and "medline_search.ris (ris)" in response.text
     assert "exp Low Back Pain/" in response.text
     [saved] = _uploaded(served)
@@ -120,13 +124,19 @@ def test_a_malformed_file_shows_the_line_and_imports_nothing_keeping_the_choices
         other_method="",
         format="ris",
     )
-    assert response.status_code == 400
+    # the job's page: it failed, with the file and line
+    assert response.status_code == 200
     assert "Nothing was imported" in response.text
     assert "broken.ris:14:" in response.text and "no &#39;ER  -&#39;" in response.text
+    back = re.search(r'href="(/p/[^"]+/import\?job=\d+)"', response.text)
+    assert back, "the job's page links back to the form"
+    form = client.get(back.group(1))
+    assert form.status_code == 200
+    assert "Nothing was imported" in form.text and "broken.ris:14:" in form.text
     # every choice is still in the form
-    assert 'value="CINAHL (EBSCOhost)"' in response.text and 'value="2015-01-31"' in response.text
-    assert "1. exp Low Back Pain/" in response.text
-    assert '<option value="ris" selected>' in response.text
+    assert 'value="CINAHL (EBSCOhost)"' in form.text and 'value="2015-01-31"' in form.text
+    assert "1. exp Low Back Pain/" in form.text
+    assert '<option value="ris" selected>' in form.text
     assert list_batches(served.a) == before
     assert _uploaded(served) == [], "a refused upload leaves no file behind"
 
@@ -155,9 +165,12 @@ def test_the_same_file_twice_is_refused_with_the_services_message(served: Served
     assert _post(client, url, [("embase.ris", content)], source="Embase").status_code == 200
     count = len(list_batches(served.a))
     again = _post(client, url, [("embase-again.ris", content)], source="Embase")
-    assert again.status_code == 409
-    assert "this file was already imported as batch" in again.text
-    assert "--force" not in again.text, "the web form offers no --force"
+    assert "this file was already imported as batch" in again.text  # the failed job's page
+    back = re.search(r'href="(/p/[^"]+/import\?job=\d+)"', again.text)
+    assert back
+    form = client.get(back.group(1))
+    assert "this file was already imported as batch" in form.text
+    assert "--force" not in form.text, "the web form offers no --force"
     assert len(list_batches(served.a)) == count
     assert [path.name for path in _uploaded(served)] == ["embase.ris"]
 

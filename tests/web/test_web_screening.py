@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from synthesist.screening.model import Stage, StageStatus, Vote
 from synthesist.services.records.imports import ImportRequest, import_files
-from synthesist.services.screening import queue as screening_queue
+from synthesist.services.screening import overview_cache as screening_overviews
 from synthesist.services.screening.decisions import decide, overview, resolve_conflict, undo_decision
 from synthesist.web.state import WebState
 from tests.helpers import ris_text
@@ -145,13 +145,13 @@ def test_the_queues_overview_read_record_by_record_equals_a_full_read(
     log says which); after decisions, an undo, a consensus and an import, what it holds is what a
     full read gives."""
     reads: list[list[int] | None] = []
-    real = screening_queue.overview_in
+    real = screening_overviews.overview_in
 
     def counted(uow: Any, workspace: Any, only: Any = None) -> Any:
         reads.append(None if only is None else list(only))
         return real(uow, workspace, only=only)
 
-    monkeypatch.setattr(screening_queue, "overview_in", counted)
+    monkeypatch.setattr(screening_overviews, "overview_in", counted)
     state = WebState(projects={served.a.project.key: served.a}, accounts=served.a.accounts)
     ws, stage = served.a, Stage.TITLE_ABSTRACT
 

@@ -12,6 +12,17 @@ from synthesist.web.app import api_routes
 from tests.web.conftest import Served, csrf_of
 
 ACCOUNT_ROUTES = {"/", "/login", "/logout"}  # the only routes outside a project
+# links (the token is the key: tests/web/test_web_members.py) and the administrators' user page (403
+# for anyone else: the same file)
+ACCOUNT_ROUTES |= {"/invite/{token}", "/invite/{token}/accept", "/reset/{token}"}
+ACCOUNT_ROUTES |= {
+    f"/admin/users{path}" for path in ("", "/invite", "/reset", "/disable", "/enable", "/admin", "/revoke")
+}
+# a site's "New review" (404 when a review is served on its own) and the administrators' landing page and
+# list of reviews (403 for anyone else): tests/web/test_web_site.py, which checks every /admin route
+ACCOUNT_ROUTES |= {"/reviews/new", "/admin", "/admin/reviews"}
+# every review's jobs, for administrators (403 for anyone else): tests/web/test_web_jobs.py
+ACCOUNT_ROUTES |= {"/admin/jobs"}
 FORM = {"shortcut": "i", "record_id": "1", "vote": "include", "participants": "aoife, lukasz"}
 
 
@@ -36,6 +47,8 @@ SAMPLE_IDS = {
     "coding_id": "1",
     "suggestion_id": "1",
     "fmt": "md",
+    "token": "1",
+    "job_id": "1",
 }
 KNOWN_PARAMS = {"key", "record_id", "stage", *SAMPLE_IDS}
 

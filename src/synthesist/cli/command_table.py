@@ -111,6 +111,12 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
         ),
     ),
     LazyCommand(
+        "worker",
+        "jobs.worker",
+        "register",
+        "Run background jobs (imports, deduplication, searches, reports, rankings) until stopped.",
+    ),
+    LazyCommand(
         "records",
         "records",
         "records_app",
@@ -226,5 +232,17 @@ ROOT_COMMANDS: tuple[LazyCommand, ...] = (
         "users",
         "members_app",
         "Who may open a project in the web app, and with which role.",
+    ),
+    LazyCommand(
+        "site",
+        "site",
+        "site_app",
+        "A site: one team server hosting many reviews, with one set of accounts.",
+    ),
+    LazyCommand(
+        "jobs",
+        "jobs",
+        "jobs_app",
+        "Background jobs (imports, deduplication, searches, reports, rankings): list, show, cancel.",
     ),
 )

@@ -76,8 +76,13 @@ def command_group(help_text: str, *, session: Callable[..., None] | None = None)
 
 @contextmanager
 def open_project(project: Path | None, actor: str | None = None) -> Iterator[Workspace]:
+    """The project, acting as ``actor`` (``--as``/``--reviewer``, else $SYNTHESIST_USER or the login
+    name). When that is an account's login, the command acts under the account's acting name — the
+    protocol's spelling ("aoife" acts as "Aoife Brennan") — the one place the CLI resolves who acts."""
+    from synthesist.services.accounts.identity import resolve_actor
+
     with workspace(project, actor) as opened:
-        yield opened
+        yield resolve_actor(opened)
 
 
 def record_filter(where: list[str] | None) -> RecordFilter:

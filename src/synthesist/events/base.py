@@ -26,9 +26,12 @@ AREA_MODULES = (
     "dedup",
     "extraction",
     "fulltext",
+    "jobs",
+    "protocol",
     "records",
     "screening",
     "search",
+    "site",
     "synthesis",
 )
 

@@ -93,3 +93,26 @@ class ScreeningStopRecorded(Event):
             f"stopped title/abstract screening by the {self.rule} rule "
             f"after {self.screened} of {plural(self.pool, 'record')}"
         )
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ScreeningRankingTrained(Event):
+    """The team's screening model trained and its ranking stored as a new version: every reviewer's
+    next record at the stage comes from it until the next one (services/screening/ranking_store.py).
+    ``decisions``: the labelled records it learnt from; ``phase``: model, seeds or cold."""
+
+    type: ClassVar[str] = "screening.ranked"
+    model_id: int
+    stage: str
+    version: int
+    model: str
+    decisions: int
+    records: int
+    phase: str
+
+    def summary(self) -> str:
+        return (
+            f"ranked {plural(self.records, 'record')} at {self.stage} "
+            f"(version {self.version}, {self.model}, learnt from {plural(self.decisions, 'label')})"
+        )

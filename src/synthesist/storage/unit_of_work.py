@@ -26,9 +26,13 @@ if TYPE_CHECKING:
     from synthesist.storage.dedup_repository import SqlDedupRepository
     from synthesist.storage.extraction_repository import SqlExtractionRepository
     from synthesist.storage.fulltext_repository import SqlFulltextRepository
+    from synthesist.storage.invitations_repository import SqlInvitationRepository
+    from synthesist.storage.jobs_repository import SqlJobRepository
+    from synthesist.storage.ranking_repository import SqlRankingRepository
     from synthesist.storage.repositories import SqlBatchRepository, SqlEventRepository, SqlRecordRepository
     from synthesist.storage.screening_repository import SqlScreeningRepository
     from synthesist.storage.search_repository import SqlSearchRunRepository
+    from synthesist.storage.site_repository import SqlSiteRepository
     from synthesist.storage.synthesis_repository import SqlSynthesisRepository
     from synthesist.storage.users_repository import SqlUserRepository
 
@@ -71,6 +75,7 @@ class SqlUnitOfWork:
     screening: _Repository[SqlScreeningRepository] = _Repository(
         "screening_repository", "SqlScreeningRepository"
     )
+    rankings: _Repository[SqlRankingRepository] = _Repository("ranking_repository", "SqlRankingRepository")
     fulltext: _Repository[SqlFulltextRepository] = _Repository("fulltext_repository", "SqlFulltextRepository")
     extraction: _Repository[SqlExtractionRepository] = _Repository(
         "extraction_repository", "SqlExtractionRepository"
@@ -86,9 +91,14 @@ class SqlUnitOfWork:
         "cerqual_repository", "SqlConceptModelRepository"
     )
     users: _Repository[SqlUserRepository] = _Repository("users_repository", "SqlUserRepository")
+    invitations: _Repository[SqlInvitationRepository] = _Repository(
+        "invitations_repository", "SqlInvitationRepository"
+    )
     search_runs: _Repository[SqlSearchRunRepository] = _Repository(
         "search_repository", "SqlSearchRunRepository"
     )
+    jobs: _Repository[SqlJobRepository] = _Repository("jobs_repository", "SqlJobRepository")
+    site: _Repository[SqlSiteRepository] = _Repository("site_repository", "SqlSiteRepository")
 
     def __init__(self, engine: Engine, project_id: int, *, write: bool = True) -> None:
         self._engine = engine
@@ -145,6 +155,8 @@ if TYPE_CHECKING:
         events: ports.EventRepository = uow.events
         dedup: ports.DedupRepository = uow.dedup
         screening: ports.ScreeningRepository = uow.screening
+        rankings: ports.RankingRepository = uow.rankings
+        del rankings
         fulltext: ports.FulltextRepository = uow.fulltext
         extraction: ports.ExtractionRepository = uow.extraction
         appraisal: ports.AppraisalRepository = uow.appraisal
@@ -152,7 +164,13 @@ if TYPE_CHECKING:
         cerqual: ports.CerqualRepository = uow.cerqual
         concept_model: ports.ConceptModelRepository = uow.concept_model
         users: ports.UserRepository = uow.users
+        invitations: ports.InvitationRepository = uow.invitations
+        del invitations
         search_runs: ports.SearchRunRepository = uow.search_runs
+        jobs: ports.JobRepository = uow.jobs
+        del jobs
+        site: ports.SiteRepository = uow.site
+        del site
         del batches, records, events, dedup, screening, fulltext, extraction, appraisal, synthesis
         del cerqual, concept_model, users, search_runs
         return uow

@@ -23,20 +23,26 @@ from synthesist.web.body_limit import BodyLimit, upload_check_for
 from synthesist.web.render import render
 from synthesist.web.routes import (
     accounts,
+    admin_users,
     appraisal,
     coding,
     dedup,
     extraction,
     fulltext,
     imports,
+    invitations,
+    members,
     outputs,
     projects,
     screening,
 )
+from synthesist.web.routes import jobs as job_pages
+from synthesist.web.routes import protocol as protocol_pages
+from synthesist.web.routes import site as site_pages
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace
 
-__all__ = ["api_routes", "create_app"]
+__all__ = ["api_routes", "app_for", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -52,17 +58,29 @@ def create_app(workspaces: Workspace | Sequence[Workspace], *, secure_cookies: b
             "the projects served together must share one database (users live in it)",
             hint=f"They use: {', '.join(sorted(urls))}.",
         )
-    app = FastAPI(title="Synthesist", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.web = WebState(
+    state = WebState(
         projects={ws.project.key: ws for ws in served},
         accounts=served[0].accounts,
         secure_cookies=secure_cookies,
     )
+    return app_for(state)
+
+
+def app_for(state: WebState) -> FastAPI:
+    """The app over ``state``: a project's (above), or a site's, which finds its reviews in the site's
+    registry on demand (web/site_state.py, web/factory.py)."""
+    app = FastAPI(title="Synthesist", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(accounts.router)
+    app.include_router(site_pages.router)  # the home page, New review, /admin
     app.include_router(projects.router)
+    for identity in (invitations, members, admin_users):  # links, a review's members, /admin/users
+        app.include_router(identity.router)
     for module in (screening, fulltext, imports, dedup, extraction, appraisal, coding, outputs):
         app.include_router(module.router)
+    app.include_router(job_pages.router)  # a review's jobs, and /admin/jobs
+    app.include_router(protocol_pages.router)  # review.toml's sections as forms
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -18,6 +18,7 @@ from synthesist.errors import Forbidden, LoginRequired, NotFound
 from synthesist.review.accounts import Role, WebSession
 from synthesist.services.accounts.sessions import find_session
 from synthesist.services.accounts.users import member_identity
+from synthesist.services.protocol_edit.reload import current_project
 from synthesist.web.security import SESSION_COOKIE, check_csrf, submitted_token
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace
@@ -76,6 +77,11 @@ async def _member(key: str, request: Request, session: Session) -> Access:
     identity = None if served is None else member_identity(served, session.user)
     if served is None or identity is None:
         raise NotFound("there is no such page")  # the same answer for "no project" and "not yours"
+    read = served.project
+    # review.toml as it is now (another process, the CLI or an editor may have changed it); only a
+    # member gets this far, so only a member reads what is wrong with a file broken by hand
+    if current_project(served) is not read:
+        identity = member_identity(served, session.user) or identity  # the lists may name them anew
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         check_csrf(session.csrf_token, await submitted_token(request))
     role, reviewer = identity

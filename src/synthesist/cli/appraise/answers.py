@@ -29,7 +29,6 @@ from synthesist.services.appraisal.views import (
     study_detail,
 )
 from synthesist.wording import plural, verb_for
-from synthesist.workspace import current_actor
 
 __all__ = ["register"]
 
@@ -65,8 +64,8 @@ def start(
 
     Example: synthesist appraise start "Cooper 2008" --quotes --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         run_session(workspace, name, study, quotes=quotes)
 
 
@@ -88,8 +87,8 @@ def set_answer(
 
     Example: synthesist appraise set "Cooper 2008" 6 no --comment "no reflexivity" --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         result = answer_question(
             workspace, study, question, answer, reviewer=name, comment=comment, quote=quote, page=page
         )
@@ -114,8 +113,8 @@ def import_command(
 
     Example: synthesist appraise import casp-answers.csv --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         result = import_answers(workspace, file, reviewer=name)
     if as_json:
         print_json({"file": result.file_name, "answers": [_result_json(r) for r in result.answers]})
@@ -151,8 +150,8 @@ def verify(
                 f"{item!r}: write QUESTION=ANSWER, e.g. 6=cant_tell", param_hint="--flag"
             )
         flags[question.strip()] = answer.strip()
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         results = verify_study(workspace, study, reviewer=name, flags=flags, comment=comment)
     differing = [r for r in results if r.question_status.value == "conflict"]
     console.print(
@@ -261,8 +260,8 @@ def show(
 
     Example: synthesist appraise show "Cooper 2008" --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         detail = study_detail(workspace, study, name)
     found = detail.study
     states = found.appraisal.questions

@@ -17,7 +17,6 @@ from synthesist.services.screening.decisions import decide, overview, resolve_co
 from synthesist.services.screening.queue import Order
 from synthesist.services.screening.views import decision_json, visible_decisions
 from synthesist.wording import plural
-from synthesist.workspace import current_actor
 
 __all__ = ["StageOption", "register", "session"]
 
@@ -49,8 +48,8 @@ def session(
     """
     if ctx.invoked_subcommand is not None:
         return
-    name = current_actor(reviewer)
-    with open_project(project, name) as workspace:
+    with open_project(project, reviewer) as workspace:
+        name = workspace.actor  # the protocol's spelling when reviewer is an account's login
         run_session(workspace, stage, name, order)
 
 
@@ -71,8 +70,8 @@ def decide_command(
 
     Example: synthesist screen decide 42 exclude --stage full-text --reason 2 --reviewer alice
     """
-    name = current_actor(reviewer)
-    with open_project(project, name) as workspace:
+    with open_project(project, reviewer) as workspace:
+        name = workspace.actor  # the protocol's spelling when reviewer is an account's login
         result = decide(
             workspace, record_id, stage, vote, reviewer=name, reason=reason, note=note, labels=label or []
         )
@@ -101,8 +100,8 @@ def undo(
 
     Example: synthesist screen undo --stage title-abstract --reviewer alice
     """
-    name = current_actor(reviewer)
-    with open_project(project, name) as workspace:
+    with open_project(project, reviewer) as workspace:
+        name = workspace.actor  # the protocol's spelling when reviewer is an account's login
         undone = undo_decision(workspace, reviewer=name, stage=stage, decision_id=decision)
     console.print(
         f"Undid {undone.reviewer}'s {undone.vote.value} on record {undone.record_id} at {undone.stage.label}."
@@ -219,8 +218,8 @@ def decisions(
 
     Example: synthesist screen decisions 42 --reviewer alice
     """
-    name = current_actor(reviewer)
-    with open_project(project, name) as workspace:
+    with open_project(project, reviewer) as workspace:
+        name = workspace.actor  # the protocol's spelling when reviewer is an account's login
         found = visible_decisions(workspace, record_id, name)
     if as_json:
         print_json([decision_json(d) for d in found])

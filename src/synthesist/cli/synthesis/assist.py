@@ -16,7 +16,6 @@ from synthesist.services.synthesis.codes import list_codes
 from synthesist.services.synthesis.suggest import METHODS, accept_suggestion, reject_suggestion, suggest
 from synthesist.synthesis.coder_agreement import CodeAgreement
 from synthesist.wording import plural
-from synthesist.workspace import current_actor
 
 __all__ = ["register"]
 
@@ -85,8 +84,8 @@ def accept(
 
     Example: synthesist synthesis accept C12 --kind quote --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         made = accept_suggestion(workspace, suggestion, reviewer=name, kind=kind)
     console.print(f"Accepted: coding {made.id} by {escape(name)} on [{made.start}:{made.end}].")
 
@@ -96,8 +95,8 @@ def reject(suggestion: SuggestionArgument, project: ProjectOption = None, actor:
 
     Example: synthesist synthesis reject C12 --as alice
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         rejected = reject_suggestion(workspace, suggestion, reviewer=name)
     console.print(f"Rejected suggestion {rejected.id}.")
 

@@ -28,7 +28,6 @@ from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.model import Code, CodingOrigin, CodingSnapshot, Theme
 from synthesist.synthesis.themes import children
 from synthesist.wording import plural
-from synthesist.workspace import current_actor
 
 __all__ = ["code_counts", "register", "theme_tree"]
 
@@ -89,8 +88,8 @@ def apply(
 
     Example: synthesist code apply "Cooper 2008" trust --text "someone they could trust" --kind interpretation
     """
-    name = current_actor(actor)
-    with open_project(project, name) as workspace:
+    with open_project(project, actor) as workspace:
+        name = workspace.actor  # the protocol's spelling when actor is an account's login
         coding = apply_code(
             workspace, document, code, segment=segment, span=span, text=text, kind=kind, coder=name, memo=memo
         )

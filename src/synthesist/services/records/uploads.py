@@ -36,6 +36,7 @@ __all__ = [
     "Upload",
     "import_uploads",
     "safe_file_name",
+    "save_uploads",
     "sweep_orphan_uploads",
 ]
 
@@ -97,6 +98,26 @@ def import_uploads(
         return import_files(workspace, replace(request, paths=paths))
     except BaseException:
         # nothing was imported, whatever stopped it (a refusal, a full disk, a crash, Ctrl+C)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def save_uploads(
+    workspace: Workspace,
+    uploads: Sequence[Upload],
+    *,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Save ``uploads`` in a new upload folder of the project, for an import that runs later as a
+    background job (``records.import``, which removes the folder when the import fails). On any
+    error here the folder is removed and the error raised unchanged."""
+    if not uploads:
+        raise ImportFileError("no file was chosen", hint="Choose one or more export files to import.")
+    folder = _new_folder(workspace.project.root, now or datetime.now(UTC))
+    try:
+        return _save(folder, uploads, MAX_UPLOAD_BYTES if limit is None else limit)
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
 

@@ -5,20 +5,17 @@ colleague meanwhile is either in the queue or decided, never both)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from synthesist.dedup.model import DuplicateGroup
 from synthesist.errors import NotFound
 from synthesist.ports import UnitOfWork
 from synthesist.services.dedup.review import PairView, differing_fields, review_queue_in
-from synthesist.services.dedup.runs import DedupRunResult, run_dedup
 from synthesist.workspace import Workspace
 
 __all__ = [
     "DedupCounts",
     "DuplicatesPage",
     "duplicates_page",
-    "run_and_show",
 ]
 
 
@@ -80,9 +77,3 @@ def _counts(uow: UnitOfWork) -> DedupCounts:
     last_run = uow.dedup.last_run()
     deduplicated = last_run is not None and last_run.max_record_id >= uow.records.max_id()
     return DedupCounts(total, duplicates, groups, deduplicated)
-
-
-def run_and_show(workspace: Workspace, scope: Literal["new", "all"]) -> tuple[DedupRunResult, DuplicatesPage]:
-    """The run form's post: run deduplication (its own transaction), then the page as it left it."""
-    result = run_dedup(workspace, scope=scope)
-    return result, duplicates_page(workspace)

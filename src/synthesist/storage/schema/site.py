@@ -25,6 +25,8 @@ invitations = sa.Table(
     sa.Column("used_at", sa.DateTime(timezone=True)),
     sa.Column("used_by", sa.ForeignKey("users.id")),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    # a password-reset link for this account (migration 0017); null for an invitation to join
+    sa.Column("reset_user_id", sa.ForeignKey("users.id")),
     sa.CheckConstraint("role IS NULL OR role IN ('owner', 'reviewer', 'viewer')", name="role"),
 )
 

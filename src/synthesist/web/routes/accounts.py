@@ -1,4 +1,4 @@
-"""Logging in and out, and the list of the user's projects."""
+"""Logging in and out."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import LoginFailed
 from synthesist.services.accounts.sessions import end_session, start_session
-from synthesist.services.accounts.users import PASSWORD_CHECKS_AT_ONCE, authenticate, role_of
-from synthesist.services.screening.decisions import overview
-from synthesist.web.auth import Session, SessionPost, web_state
+from synthesist.services.accounts.users import PASSWORD_CHECKS_AT_ONCE, authenticate
+from synthesist.web.auth import SessionPost, web_state
 from synthesist.web.render import render
 from synthesist.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -101,18 +100,4 @@ def logout(request: Request, session: SessionPost) -> Response:
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def project_list(request: Request, session: Session) -> Response:
-    rows = []
-    for key, workspace in web_state(request).projects.items():
-        role = role_of(workspace, session.user)
-        if role is not None:  # only the user's own projects are listed
-            rows.append(
-                {
-                    "key": key,
-                    "title": workspace.project.title,
-                    "role": role.value,
-                    "records": len(overview(workspace).records),
-                }
-            )
-    return render(request, "projects.html", user=session.user, csrf_token=session.csrf_token, projects=rows)
+# The home page (the user's reviews) is in routes/site.py, with the site's other pages.

@@ -22,8 +22,7 @@ from synthesist.dedup.model import PairStatus
 from synthesist.errors import UserError
 from synthesist.records.model import Record
 from synthesist.services.dedup.review import decide_pair, set_group_primary, show_group, undo_group
-from synthesist.services.dedup.runs import DedupRunResult
-from synthesist.services.web.pages_dedup import DuplicatesPage, run_and_show
+from synthesist.services.web.pages_dedup import DuplicatesPage
 from synthesist.services.web.pages_dedup import duplicates_page as duplicates_page_view
 from synthesist.web.auth import Member, Owner, Reviewer
 from synthesist.web.routes.projects import page
@@ -115,8 +114,7 @@ def compare_rows(records: list[Record], differing: set[str] | None = None) -> li
 
 
 def _duplicates_page(
-    request: Request, access: Member, shown: DuplicatesPage, *, ran: DedupRunResult | None = None,
-    message: str | None = None,
+    request: Request, access: Member, shown: DuplicatesPage, *, message: str | None = None,
 ) -> HTMLResponse:  # fmt: skip
     context: dict[str, object] = {}
     if shown.shown is not None:
@@ -140,7 +138,6 @@ def _duplicates_page(
         next_pair=later[0].pair.id if later else None,
         later=later[:50],
         groups=shown.groups,
-        ran=ran,
         message=message,
         can_decide=access.role.can_screen(),
         can_run=access.role.can_manage(),
@@ -195,9 +192,15 @@ def decide(
 
 
 @router.post("/duplicates/run", response_class=HTMLResponse)
-def run(request: Request, access: Owner, scope: Annotated[str, Form()] = "new") -> Response:
-    result, shown = run_and_show(access.workspace, "all" if scope == "all" else "new")
-    return _duplicates_page(request, access, shown, ran=result)
+def run(access: Owner, scope: Annotated[str, Form()] = "new") -> Response:
+    """Deduplication runs as a background job (``dedup.run``); the job's page follows it and links
+    back here. A second press while one waits or runs shows that one instead of queuing another."""
+    from synthesist.services.jobs import submit_job
+
+    job_id = submit_job(
+        access.workspace, "dedup.run", {"scope": "all" if scope == "all" else "new"}, once=True
+    )
+    return RedirectResponse(f"/p/{access.workspace.project.key}/jobs/{job_id}", status_code=303)
 
 
 @router.get("/duplicates/groups/{group_id}", response_class=HTMLResponse)
