@@ -33,9 +33,10 @@ from synthesist.errors import NotFound
 from synthesist.storage import schema
 from synthesist.storage.clock import as_utc as _aware
 from synthesist.storage.clock import utc_now as _now
+from synthesist.storage.engine import dialect_insert
 
 if TYPE_CHECKING:
-    from sqlalchemy.dialects import postgresql, sqlite
+    pass
 
 __all__ = ["SqlDedupRepository"]
 
@@ -132,7 +133,9 @@ class SqlDedupRepository:
                 }
         if rows:
             # without RETURNING, SQLAlchemy hands the rows to the driver's executemany (fast on both)
-            self._conn.execute(_insert(self._conn, _pairs).on_conflict_do_nothing(), list(rows.values()))
+            self._conn.execute(
+                dialect_insert(self._conn, _pairs).on_conflict_do_nothing(), list(rows.values())
+            )
         return len(rows)
 
     def pairs(
@@ -360,19 +363,6 @@ class SqlDedupRepository:
             "project_id": self._project_id,
             "is_primary": is_primary,
         }
-
-
-def _insert(connection: sa.Connection, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT DO NOTHING, in the connection's dialect."""
-    # Imported here: the repository is on the path of `status`, and a SQLite project's commands
-    # should not import SQLAlchemy's PostgreSQL dialect (~40 ms).
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table)
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert(table)
 
 
 def _run(row: sa.RowMapping) -> DedupRun:

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from synthesist.errors import Conflict, NotFound
 from synthesist.review.accounts import Membership, UserAccount, WebSession
 from synthesist.storage import schema
+from synthesist.storage.engine import dialect_insert
 
 if TYPE_CHECKING:
-    from sqlalchemy.dialects import postgresql, sqlite
+    pass
 
 __all__ = ["SqlUserRepository"]
 
@@ -191,7 +192,7 @@ class SqlUserRepository:
         ):
             key = {"scope": scope, "address": address, "name": counted_name}
             self._connection.execute(
-                _insert(self._connection, limit)
+                dialect_insert(self._connection, limit)
                 .values(**key, attempts=0, window_started_at=now)
                 .on_conflict_do_nothing()
             )
@@ -241,19 +242,6 @@ class SqlUserRepository:
             )
             .values(attempts=limit.c.attempts - 1)
         )
-
-
-def _insert(connection: sa.Connection, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that can say ON CONFLICT DO NOTHING, in the connection's dialect."""
-    # Imported here, as in dedup_repository: a SQLite project's commands should not import
-    # SQLAlchemy's PostgreSQL dialect (~40 ms).
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table)
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert(table)
 
 
 def _user(row: sa.RowMapping) -> UserAccount:

@@ -13,7 +13,7 @@ from synthesist.screening.model import Stage
 from synthesist.services.screening.decisions import ScreeningOverview
 from synthesist.services.screening.overview_cache import OverviewCache
 from synthesist.services.screening.queue import NextRecord
-from synthesist.services.screening.ranking_store import next_record_in, request_training
+from synthesist.services.screening.ranking_store import next_record_in, offer, request_training
 from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
@@ -47,4 +47,6 @@ class WebState:
             with lock:
                 view = cache.read(uow, workspace)
             item = next_record_in(uow, workspace, reviewer, stage, view, skip=skip)
+        if item is not None:
+            offer(workspace, reviewer, stage, item.record_id)
         return item, view

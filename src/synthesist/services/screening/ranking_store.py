@@ -27,6 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from synthesist.errors import Conflict, UserError
@@ -44,6 +45,7 @@ __all__ = [
     "needs_training",
     "next_record",
     "next_record_in",
+    "offer",
     "register_job_runner",
     "request_training",
     "retrain_threshold",
@@ -58,7 +60,20 @@ KEEP_VERSIONS = 3
 # a worker training all day), except while the review is young and each decision moves the ranking.
 SERVER_MIN_RETRAIN = 10
 YOUNG_REVIEW = 50
-_BATCH = 50  # candidates read per query; almost always the first one is offered
+_BATCH = 50  # candidates read per query after the first
+# The first query reads only a few: almost always the first candidate is offered, and each one read
+# is checked against the screening rules (a re-read of its decisions) before it is.
+_FIRST_BATCH = 6
+_RANK_WINDOW = 200  # ranks one query looks through (see SqlRankingRepository.ranked_candidates)
+# How long a record shown to a reviewer counts as theirs to decide: a screener reads a record in
+# seconds to a minute; one who walked away stops holding it after this.
+OFFER_LAPSE = timedelta(minutes=10)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 _DECISION_EVENTS = ("screening.decided", "screening.undone")
 # Logged changes that alter what the ranking holds or learns from, whatever the count of decisions.
 _RERANK_EVENTS = (
@@ -268,6 +283,10 @@ def next_record_in(
     skipped = set(skip)
     waiting = [r for r in waiting_for(view, mode, reviewer, stage) if r not in skipped]
     count = len(waiting)
+    # Records colleagues are reading now are passed over while they lack no more votes than readers
+    # (see ``offer``): a team sharing one ranking would otherwise all read the same record.
+    held_since = utc_now() - OFFER_LAPSE
+    held = uow.rankings.held_by_others(stage, reviewer, held_since)
 
     def still_waiting(record_ids: list[int]) -> list[int]:
         if not record_ids:
@@ -283,7 +302,8 @@ def next_record_in(
                 return found[0]
         return None
 
-    checks = [r for r in waiting if view.records[r].at(stage) is StageStatus.AWAITING_CHECK]
+    # a check is the one vote its record lacks: one colleague reading it is enough
+    checks = [r for r in waiting if view.records[r].at(stage) is StageStatus.AWAITING_CHECK and r not in held]
     if (check := first_waiting(checks)) is not None:
         return NextRecord(check, Reason.CHECK, count)
     ranked = _ranked(workspace, stage)
@@ -296,8 +316,8 @@ def next_record_in(
     votes_below = 2 if mode == "dual" else 1
     model = uow.rankings.latest(stage) if ranked else None
     if model is not None:
-        after = -1
-        while True:
+        after, top = -1, uow.rankings.top_rank(model.id)
+        while after < top:
             batch = uow.rankings.ranked_candidates(
                 model.id,
                 stage,
@@ -305,10 +325,13 @@ def next_record_in(
                 votes_below=votes_below,
                 skip=skipped,
                 after_rank=after,
-                limit=_BATCH,
+                limit=_FIRST_BATCH,
+                held_since=held_since,
+                window=_RANK_WINDOW,
             )
             if not batch:
-                break
+                after += _RANK_WINDOW
+                continue
             offered = still_waiting([item.record_id for item in batch])
             if offered:
                 chosen = next(item for item in batch if item.record_id == offered[0])
@@ -323,7 +346,8 @@ def next_record_in(
             votes_below=votes_below,
             skip=skipped,
             after_id=after_id,
-            limit=_BATCH,
+            limit=_FIRST_BATCH if after_id == 0 else _BATCH,
+            held_since=held_since,
         )
         if not ids:
             return None
@@ -331,6 +355,16 @@ def next_record_in(
         if offered:
             return NextRecord(offered[0], Reason.ID_ORDER, max(count, 1))
         after_id = ids[-1]
+
+
+def offer(workspace: Workspace, reviewer: str, stage: Stage, record_id: int) -> None:
+    """Note that ``reviewer`` is now shown ``record_id`` (their one current offer at ``stage``):
+    until the offer lapses (:data:`OFFER_LAPSE`, or they are shown another record), colleagues are
+    offered it only while it lacks more votes than it has readers. Fairness, not correctness: the
+    database still refuses a vote beyond the mode's."""
+    with workspace.unit_of_work() as uow:
+        uow.rankings.offer(stage, reviewer, record_id)
+        uow.commit()
 
 
 def _from_model(model: StoredModel, record_id: int, score: float | None, waiting: int) -> NextRecord:

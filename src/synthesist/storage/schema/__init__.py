@@ -43,7 +43,13 @@ from synthesist.storage.schema.records import (
     search_runs,
 )
 from synthesist.storage.schema.screening import screening_decisions, screening_seeds
-from synthesist.storage.schema.site import invitations, jobs, screening_models, screening_rankings
+from synthesist.storage.schema.site import (
+    invitations,
+    jobs,
+    screening_models,
+    screening_offers,
+    screening_rankings,
+)
 from synthesist.storage.schema.synthesis import (
     code_history,
     code_themes,
@@ -95,6 +101,7 @@ __all__ = [
     "retrieval_failures",
     "screening_decisions",
     "screening_models",
+    "screening_offers",
     "screening_rankings",
     "screening_seeds",
     "search_runs",

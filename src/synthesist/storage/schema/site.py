@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from synthesist.storage.schema.base import Json, metadata
 
-__all__ = ["invitations", "jobs", "screening_models", "screening_rankings"]
+__all__ = ["invitations", "jobs", "screening_models", "screening_offers", "screening_rankings"]
 
 # A single-use, expiring link to join the site (project_id null) or a review with a role. Only the
 # token's SHA-256 is stored, as for sessions: a leaked table opens nothing.
@@ -83,4 +83,18 @@ screening_rankings = sa.Table(
     sa.Column("rank", sa.Integer, nullable=False),
     sa.Column("score", sa.Float),
     sa.Index("ix_screening_rankings_model_rank", "model_id", "rank"),
+)
+
+# The record each reviewer was last shown at a stage (migration 0018): a record already shown to as
+# many colleagues as it lacks votes is not offered to another reviewer until those offers lapse, so
+# a team sharing one ranking does not all read the same record and see their votes refused.
+screening_offers = sa.Table(
+    "screening_offers",
+    metadata,
+    sa.Column("project_id", sa.ForeignKey("projects.id"), primary_key=True),
+    sa.Column("stage", sa.String(20), primary_key=True),
+    sa.Column("reviewer", sa.Text, primary_key=True),
+    sa.Column("record_id", sa.ForeignKey("records.id"), nullable=False),
+    sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_screening_offers_record", "project_id", "stage", "record_id"),
 )
