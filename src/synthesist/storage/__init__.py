@@ -49,7 +49,7 @@ class Storage:
     def bound_to(self, key: str, title: str, *, folder: str | None = None) -> Storage:
         """The same database seen from the project ``key`` (its row made when missing): a site's
         accounts database holds a registry row per review it hosts."""
-        project_id = _project_id(self.engine, key, title, create=True, folder=folder)
+        project_id = _project_id(self.engine, key, title, create=True, folder=folder, retitle=True)
         return Storage(engine=self.engine, project_id=project_id, owns_engine=False)
 
     def close(self) -> None:
@@ -79,13 +79,24 @@ def open_storage(url: str, *, project_key: str | None, title: str = "", create: 
     return Storage(engine=engine, project_id=project_id, backup=backup)
 
 
-def _project_id(engine: Engine, key: str, title: str, create: bool, folder: str | None = None) -> int:
+def _project_id(
+    engine: Engine, key: str, title: str, create: bool, folder: str | None = None, *, retitle: bool = False
+) -> int:
+    """The project row's id; ``retitle``: a registry row takes review.toml's title when it differs
+    (a title edited by hand, or a registry write that failed after the protocol edit committed)."""
     table = schema.projects
     with engine.begin() as connection:
-        found = connection.execute(sa.select(table.c.id, table.c.folder).where(table.c.key == key)).first()
+        found = connection.execute(
+            sa.select(table.c.id, table.c.folder, table.c.title).where(table.c.key == key)
+        ).first()
         if found is not None:
+            changes: dict[str, str] = {}
             if folder is not None and found.folder != folder:
-                connection.execute(table.update().where(table.c.id == found.id).values(folder=folder))
+                changes["folder"] = folder
+            if retitle and title and found.title != title:
+                changes["title"] = title
+            if changes:
+                connection.execute(table.update().where(table.c.id == found.id).values(**changes))
             return int(found.id)
         if not create:
             raise DatabaseError(

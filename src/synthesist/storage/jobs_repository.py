@@ -68,6 +68,17 @@ class SqlJobRepository:
             raise NotFound(f"there is no job {job_id}", hint="`synthesist jobs list` shows the jobs.")
         return found
 
+    def lock_review(self) -> None:
+        """Hold the review's registry row until the transaction ends, so that checking for an
+        active job and queueing one are not interleaved by another process (PostgreSQL's
+        ``FOR NO KEY UPDATE``; SQLite renders none: its write transactions begin IMMEDIATE, one at a
+        time). Not ``FOR UPDATE``: that would also block the foreign-key check of the job's event,
+        which the review's own connection inserts meanwhile, and the submit would wait on itself."""
+        p = schema.projects
+        self._connection.execute(
+            sa.select(p.c.id).where(p.c.id == self._project_id).with_for_update(key_share=True)
+        )
+
     def active(self, kind: str) -> builtins.list[JobView]:
         """The queued or running jobs of ``kind`` in this review (oldest first)."""
         j = schema.jobs

@@ -67,6 +67,15 @@ class SqlSiteRepository:
         ).first()
         return None if found is None else str(found.folder)
 
+    def set_title(self, title: str) -> bool:
+        """Write the current review's title into its registry row (the home page and the
+        administrators' list read it there); returns whether it differed."""
+        p = schema.projects
+        changed = self._connection.execute(
+            p.update().where(p.c.id == self._project_id, p.c.title != title).values(title=title)
+        )
+        return bool(changed.rowcount)
+
     # administrators
     def is_admin(self, name: str) -> bool:
         u = schema.users

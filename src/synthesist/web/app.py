@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from synthesist.errors import LoginRequired, UserError
 from synthesist.web.body_limit import BodyLimit, upload_check_for
 from synthesist.web.render import render
+from synthesist.web.return_address import login_address
 from synthesist.web.routes import (
     accounts,
     admin_users,
@@ -130,7 +131,9 @@ async def _user_error(request: Request, error: Exception) -> Response:
     """The one place where errors become responses: the status is the error's own."""
     assert isinstance(error, UserError)
     if isinstance(error, LoginRequired) and request.method == "GET" and not _wants_json(request):
-        return RedirectResponse("/login", status_code=303)
+        # back to this page once logged in (a POST is not repeated: its form is gone)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(login_address(here), status_code=303)
     return _error_response(request, error.http_status, error.message, error.hint)
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synthesist.cli.common import console
 from synthesist.errors import UserError
+
+if TYPE_CHECKING:
+    from synthesist.review.project import Project
+    from synthesist.review.site import Site
 
 __all__ = ["serve_many"]
 
@@ -36,10 +40,12 @@ def serve_many(
         raise UserError("give --site or --project, not both", hint="--site serves every review of the site.")
     if site is not None:
         loaded = load_site(site.expanduser())  # a missing or broken site.toml is named here, once
+        _sweep_uploads(loaded)
         os.environ[SITE_ENV] = str(loaded.root)
         what = f"the site {loaded.name} ({loaded.root})"
     else:
         found = find_project(project)
+        _sweep_project_uploads(found)
         os.environ[PROJECT_ENV] = str(found.root)
         what = found.title
     os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
@@ -62,3 +68,32 @@ def serve_many(
     uvicorn.run(
         create_site_app(site, secure_cookies=secure_cookies), host=host, port=port, log_level="info", **proxy
     )
+
+
+def _sweep_uploads(site: Site) -> None:
+    """Upload folders a killed server left in any review (as ``serve --project`` does for its one),
+    once, before the web processes start; folders that queued or running jobs name are kept."""
+    from synthesist.services.records.uploads import sweep_site_uploads
+    from synthesist.workspace import open_accounts
+
+    accounts = open_accounts(site, "synthesist")
+    try:
+        swept = sweep_site_uploads(accounts)
+    finally:
+        accounts.close()
+    for key, folders in swept.items():
+        console.print(f"Removed {len(folders)} upload folder(s) of {key} left by imports that never happened")
+
+
+def _sweep_project_uploads(project: Project) -> None:
+    """The same for one review served in several processes (one process sweeps in serve.py)."""
+    from synthesist.services.records.uploads import sweep_orphan_uploads
+    from synthesist.workspace import open_workspace
+
+    workspace = open_workspace(project)
+    try:
+        swept = sweep_orphan_uploads(workspace)
+    finally:
+        workspace.close()
+    if swept:
+        console.print(f"Removed {len(swept)} upload folder(s) left by imports that never happened")

@@ -78,11 +78,14 @@ def log_job_event(workspace: Workspace, event: Event, actor: str | None = None) 
 
 def submit_job(workspace: Workspace, kind: str, params: dict[str, Any], *, once: bool = False) -> int:
     """Queue a job of ``kind`` for the review; returns its id. With ``once``, a queued or running job
-    of the same kind and parameters is returned instead of a second one."""
+    of the same kind and parameters is returned instead of a second one, even when two processes
+    submit at the same instant (the check and the insert are one transaction holding the review's
+    registry row)."""
     runner_for(kind)  # an unknown kind is refused here, not in a worker later
     params = dict(params)
     with row_and_log(workspace) as (rows, log):
         if once:
+            rows.jobs.lock_review()
             for active in rows.jobs.active(kind):
                 if active.params == params:
                     return active.id

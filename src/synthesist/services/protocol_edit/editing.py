@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from synthesist.errors import ChangedMeanwhile, ProtocolEditRefused, ProtocolError
 from synthesist.events import ProtocolEdited
+from synthesist.ports import UnitOfWork
 from synthesist.review.project import Project
 from synthesist.review.protocol import Protocol
 from synthesist.services.protocol_edit.reload import remember
@@ -116,14 +117,23 @@ def edit_protocol(
         encoded = ((_BOM if raw.startswith(_BOM.encode()) else "") + new_text).encode("utf-8")
         changes = describe_changes(tomllib.loads(text), tomllib.loads(new_text))
         event = ProtocolEdited(section, changes, hashlib.sha256(encoded).hexdigest())
-        with workspace.unit_of_work() as uow:
+        title = protocol.review.title
+        retitled = title if title != before.review.title else None
+        with _registry_and_log(workspace, retitled is not None) as (registry, uow):
             uow.events.append(event, workspace.actor)
+            if retitled is not None:
+                registry.site.set_title(retitled)
             _replace(path, encoded)
             try:
                 uow.commit()
             except BaseException:
                 _replace(path, raw)  # the log did not take the edit: neither does the file
                 raise
+            if registry is not uow:
+                # a review on SQLite in a site: its log and the site's registry are two files, so
+                # this commits just after; should it fail, the next opening of the review (any CLI
+                # command, a server start) writes the title again (Storage.bound_to)
+                registry.commit()
     edited = Project(project.root, protocol)
     remember(edited)
     workspace.project = edited
@@ -155,6 +165,21 @@ def field_problems(text: str) -> list[KeyProblem]:
     except ValidationError as exc:
         return describe_validation_error(exc, Protocol, data, text)
     return []
+
+
+@contextlib.contextmanager
+def _registry_and_log(workspace: Workspace, retitled: bool) -> Iterator[tuple[UnitOfWork, UnitOfWork]]:
+    """The units of work for the review's registry row (the title the home page and the
+    administrators' list show) and for its log: one when they share a database (a review on its
+    own, or on a PostgreSQL site), else the registry's opened first, as the jobs do, so two
+    writers never wait on each other's SQLite lock in opposite orders."""
+    accounts, own = workspace.accounts.storage, workspace.storage
+    if not retitled or (accounts.engine is own.engine and accounts.project_id == own.project_id):
+        with workspace.unit_of_work() as uow:
+            yield uow, uow
+        return
+    with workspace.accounts.unit_of_work() as registry, workspace.unit_of_work() as log:
+        yield registry, log
 
 
 @contextlib.contextmanager

@@ -6,7 +6,8 @@ file as the reviewer knows it. The files stay there after a successful import as
 search that was imported; when the import is refused or fails in any way nothing was imported, so
 the folder goes too. A server killed mid-import cannot clean up, so ``synthesist serve`` sweeps at
 start-up: :func:`sweep_orphan_uploads` removes the upload folders (and the report uploads' temporary
-folders) that are old enough to be no import's work in progress and hold no imported file.
+folders) that are old enough to be no import's work in progress, hold no imported file and are named
+by no queued or running job (``serve --site`` sweeps every review: :func:`sweep_site_uploads`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from synthesist.errors import ImportFileError
+from synthesist.errors import ImportFileError, UserError
+from synthesist.review.jobs import JobStatus
 from synthesist.services.records.imports import ImportRequest, ImportResult, import_files
 from synthesist.services.records.reading import list_batches
-from synthesist.workspace import Workspace
+from synthesist.workspace import Accounts, Workspace
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -38,6 +40,7 @@ __all__ = [
     "safe_file_name",
     "save_uploads",
     "sweep_orphan_uploads",
+    "sweep_site_uploads",
 ]
 
 UPLOADS_FOLDER = Path("imports") / "uploads"
@@ -179,19 +182,58 @@ def sweep_orphan_uploads(
     """Remove what uploads left behind when a server was killed: the folders of
     ``imports/uploads/`` whose files were never imported (no batch has a file of the same name and
     SHA-256), and report uploads' folders in ``temporary_folder`` (default: the system's). Only
-    folders untouched for ``older_than`` go, so an upload in progress is never taken. Returns the
-    folders removed."""
+    folders untouched for ``older_than`` go, so an upload in progress is never taken, and never a
+    folder a queued or running job names (an import waiting for a worker may wait longer than an
+    hour when none runs). Returns the folders removed."""
     cutoff = (now or datetime.now(UTC)) - older_than
     imported = {(batch.file_name, batch.file_sha256) for batch in list_batches(workspace)}
-    uploads = workspace.project.root / UPLOADS_FOLDER
+    root = workspace.project.root
+    uploads = root / UPLOADS_FOLDER
     candidates = _folders(uploads.iterdir() if uploads.is_dir() else [])
-    orphans = [folder for folder in candidates if not _holds_imported_file(folder, imported)]
+    waited_for = _folders_of_active_jobs(workspace)
+    orphans = [
+        folder
+        for folder in candidates
+        if folder.resolve() not in waited_for and not _holds_imported_file(folder, imported)
+    ]
     scratch = Path(temporary_folder or tempfile.gettempdir())
     orphans += _folders(scratch.glob(f"{TEMPORARY_UPLOAD_PREFIX}*"))
     removed = [folder for folder in orphans if _last_change(folder) < cutoff]
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)
     return removed
+
+
+def sweep_site_uploads(accounts: Accounts) -> dict[str, list[Path]]:
+    """:func:`sweep_orphan_uploads` for every review of a site (``serve --site`` at start); a review
+    that cannot be opened (its folder gone, its review.toml broken) is passed over, as the web app
+    would pass it over. Returns the folders removed, by review."""
+    from synthesist.services.site import list_reviews, open_site_review
+
+    removed: dict[str, list[Path]] = {}
+    for review in list_reviews(accounts):
+        try:
+            workspace = open_site_review(accounts, review.key)
+        except UserError:
+            continue
+        if workspace is None:
+            continue
+        try:
+            swept = sweep_orphan_uploads(workspace)
+        finally:
+            workspace.close()
+        if swept:
+            removed[review.key] = swept
+    return removed
+
+
+def _folders_of_active_jobs(workspace: Workspace) -> set[Path]:
+    """The folders the review's queued and running jobs name in their parameters (``folder``,
+    relative to the review, as ``records.import`` has it)."""
+    root = workspace.project.root
+    with workspace.accounts.unit_of_work(write=False) as uow:
+        active = uow.jobs.list(statuses=(JobStatus.QUEUED, JobStatus.RUNNING), limit=None)
+    return {(root / str(job.params["folder"])).resolve() for job in active if job.params.get("folder")}
 
 
 def _folders(paths: Iterable[Path]) -> list[Path]:

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -17,6 +17,7 @@ from synthesist.services.accounts.sessions import end_session, start_session
 from synthesist.services.accounts.users import PASSWORD_CHECKS_AT_ONCE, authenticate
 from synthesist.web.auth import SessionPost, web_state
 from synthesist.web.render import render
+from synthesist.web.return_address import safe_next
 from synthesist.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -33,9 +34,10 @@ router = APIRouter()
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
+def login_form(request: Request, next_path: Annotated[str, Query(alias="next")] = "") -> Response:
     token = new_login_token()
-    response = render(request, "login.html", csrf_token=token)
+    # where to go once logged in: only a path on this site (see return_address.py)
+    response = render(request, "login.html", csrf_token=token, next=safe_next(next_path))
     set_login_cookie(response, token, secure=web_state(request).secure_cookies)
     return response
 
@@ -64,9 +66,11 @@ async def login(
     name: Annotated[str, Form()],
     password: Annotated[str, Form()],
     csrf_token: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
     state = web_state(request)
     check_csrf(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token)
+    target = safe_next(next_path)
     address = request.client.host if request.client else "unknown"
     try:
         user = await to_thread.run_sync(
@@ -83,9 +87,10 @@ async def login(
             csrf_token=csrf_token,
             message=error.message,
             name=name,
+            next=target,
         )
     token = await run_in_threadpool(start_session, state.accounts, user.id)
-    redirect = RedirectResponse("/", status_code=303)
+    redirect = RedirectResponse(target or "/", status_code=303)
     set_session_cookie(redirect, token, secure=state.secure_cookies)
     redirect.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return redirect

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -24,6 +24,7 @@ from synthesist.services.accounts.invitations import (
 from synthesist.services.accounts.sessions import find_session, start_session
 from synthesist.web.auth import SessionPost, web_state
 from synthesist.web.render import render
+from synthesist.web.return_address import login_address, safe_next
 from synthesist.web.security import SESSION_COOKIE, check_csrf, new_login_token, set_session_cookie
 from synthesist.workspace import Accounts, Workspace
 
@@ -91,7 +92,8 @@ def _form_page(
 @router.get("/invite/{token}", response_class=HTMLResponse)
 def invitation_page(request: Request, token: str) -> Response:
     invitation = _opened(request, token, reset=False)
-    return _form_page(request, "invite.html", invitation, token)
+    # someone with an account logs in and comes straight back here to accept
+    return _form_page(request, "invite.html", invitation, token, login_link=login_address(f"/invite/{token}"))
 
 
 @router.post("/invite/{token}", response_class=HTMLResponse)
@@ -132,6 +134,7 @@ async def sign_up(
             login=login,
             display_name=display_name,
             email=email,
+            login_link=login_address(f"/invite/{token}"),
         )
     session_token = await run_in_threadpool(start_session, state.accounts, account.id)
     target = f"/p/{invitation.project_key}" if invitation.project_key else "/"
@@ -149,9 +152,10 @@ def accept(request: Request, token: str, session: SessionPost) -> Response:
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse)
-def reset_page(request: Request, token: str) -> Response:
+def reset_page(request: Request, token: str, next_path: Annotated[str, Query(alias="next")] = "") -> Response:
     invitation = _opened(request, token, reset=True)
-    return _form_page(request, "reset.html", invitation, token)
+    target = safe_next(next_path)  # a reset link may say where to go afterwards, as /login does
+    return _form_page(request, "reset.html", invitation, token, next=target, login_link=login_address(target))
 
 
 @router.post("/reset/{token}", response_class=HTMLResponse)
@@ -161,10 +165,12 @@ async def reset(
     password: Annotated[str, Form()],
     repeat: Annotated[str, Form()],
     form_token: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
     check_csrf(request.cookies.get(LINK_CSRF_COOKIE), form_token)
     state = web_state(request)
     invitation = _opened(request, token, reset=True)
+    target = safe_next(next_path)
     try:
         if password != repeat:
             raise UserError("the two passwords differ")
@@ -173,9 +179,17 @@ async def reset(
         if error.http_status != 400:
             raise
         return _form_page(
-            request, "reset.html", invitation, token, status_code=400, message=error.message, hint=error.hint
+            request,
+            "reset.html",
+            invitation,
+            token,
+            status_code=400,
+            message=error.message,
+            hint=error.hint,
+            next=target,
+            login_link=login_address(target),
         )
     session_token = await run_in_threadpool(start_session, state.accounts, account.id)
-    redirect = RedirectResponse("/", status_code=303)
+    redirect = RedirectResponse(target or "/", status_code=303)
     set_session_cookie(redirect, session_token, secure=state.secure_cookies)
     return redirect

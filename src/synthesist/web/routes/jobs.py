@@ -2,7 +2,9 @@
 through ``jobs.js`` polling the ``.json``; without the script, a Reload link), cancelling, the
 download of a report a job built, and the administrators' list of every review's jobs.
 
-Members see their review's jobs; a reviewer may cancel the jobs they asked for, an owner any.
+Members see their review's jobs; a reviewer may cancel the jobs they asked for, an owner any. A
+built report is downloaded by the person who asked for it only: it is built as them, so it shows
+what they may see (their own votes still blind to colleagues included).
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ class Link:
     text: str
 
 
-def result_links(key: str, job: JobView) -> list[Link]:
-    """Where a finished job's result is seen."""
+def result_links(key: str, job: JobView, viewer: str | None = None) -> list[Link]:
+    """Where a finished job's result is seen (by ``viewer``: a report's downloads are its requester's)."""
     base = f"/p/{key}"
     if job.kind == "records.import":
         links = [Link(f"{base}/import", "The searches imported")]
@@ -61,6 +63,8 @@ def result_links(key: str, job: JobView) -> list[Link]:
     if job.kind == "dedup.run":
         return [Link(f"{base}/duplicates", "Review the possible duplicates")]
     if job.kind == "report.build" and job.status.value == "done":
+        if viewer is not None and viewer != job.requested_by:
+            return [Link(f"{base}/outputs", "Build your own report")]
         files = (job.result or {}).get("files") or {}
         return [
             Link(f"{base}/jobs/{job.id}/download/{fmt}", f"Download the report ({fmt})")
@@ -111,7 +115,7 @@ def job_page(request: Request, access: Member, job_id: int) -> Response:
         "job.html",
         job=job,
         kind_name=KIND_NAMES.get(job.kind, job.kind),
-        links=result_links(access.workspace.project.key, job),
+        links=result_links(access.workspace.project.key, job, access.user),
         may_cancel=_may_cancel(access, job),
     )
 
@@ -132,6 +136,13 @@ def cancel(access: Reviewer, job_id: int) -> Response:
 async def download(access: Member, job_id: int, fmt: str) -> Response:
     from synthesist.services.jobs.runners import report_download
 
+    job = job_status(access.workspace, job_id)
+    if job.requested_by != access.user:
+        # built as its requester: its methods count votes still blind to everyone else
+        raise Forbidden(
+            f"this report was built for {job.requested_by} and shows what they may see",
+            hint="Build your own from the PRISMA and report page.",
+        )
     name, body = await run_in_threadpool(report_download, access.workspace, job_id, fmt)
     return Response(
         body,

@@ -5,6 +5,9 @@ Everything is computed from the data when asked for (nothing is cached), so a pa
 always current. The PRISMA numbers and the report count *final* screening outcomes only; the
 report's methods read the event log through ``read_log``, which hides votes still blind to the
 person asking, so no download reveals a colleague's blind vote. Viewers may read and download.
+Reviewers may also build the report as a background job (``report.build``, started by the jobs
+page's route): a large review's report then does not hold a request, and the job's page offers the
+files to the person who asked. The direct downloads stay, for a small review and for viewers.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from synthesist.errors import NotFound
+from synthesist.review.jobs import JobView
+from synthesist.services.jobs import list_jobs
 from synthesist.services.reporting.prisma import prisma_document
 from synthesist.services.reporting.report import REPORT_FORMATS, report_document
 from synthesist.services.synthesis.outputs import parse_theme_level, synthesis_matrix_document
@@ -23,7 +28,7 @@ from synthesist.services.web.coding import counted_matrix
 from synthesist.services.web.pages_outputs import outputs_page as outputs_page_view
 from synthesist.synthesis.matrix import MATRIX_FORMATS
 from synthesist.synthesis.model import ThemeLevel
-from synthesist.web.auth import Member
+from synthesist.web.auth import Access, Member
 from synthesist.web.render import render
 from synthesist.web.routes.projects import page
 
@@ -118,7 +123,16 @@ def outputs_page(request: Request, access: Member) -> Response:
         prisma_formats=PRISMA_FORMATS,
         report_formats=REPORT_FORMATS,
         matrix_formats=MATRIX_FORMATS,
+        last_report=_last_report(access),
     )
+
+
+def _last_report(access: Access) -> JobView | None:
+    """The newest report job the person asked for (a report shows what its requester may see)."""
+    if not access.role.can_screen():
+        return None
+    jobs = list_jobs(access.workspace, limit=200)
+    return next((j for j in jobs if j.kind == "report.build" and j.requested_by == access.user), None)
 
 
 @router.get("/prisma.{fmt}")
