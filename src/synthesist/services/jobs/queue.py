@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 EAGER_ENV = "SYNTHESIST_JOBS_EAGER"
 QUEUE_NAME = "synthesist"
 TASK_NAME = "synthesist.run_job"
+POLL_AT_MOST = 1.0  # seconds between an idle consumer's looks at a polled (SQLite) queue
 
 _QUEUES: dict[tuple[str, bool], tuple[Huey, TaskWrapper]] = {}
 
@@ -105,7 +106,12 @@ def enqueue(url: str, job_id: int, review_folder: Path) -> None:
 def run_consumer(url: str, workers: int = 1) -> None:
     """Consume the queue here until SIGINT (finish the jobs running) or SIGTERM (stop at once)."""
     queue, _ = huey_for(url)
-    consumer = queue.create_consumer(workers=max(1, workers), worker_type="process", periodic=False)
+    # A SQLite queue is polled, and Huey's backoff lets an idle consumer wait up to 10 s between
+    # looks: a job submitted to a quiet server could sit "queued" that long. One look a second is a
+    # cheap query; Redis and PostgreSQL block on the queue instead and are not affected.
+    consumer = queue.create_consumer(
+        workers=max(1, workers), worker_type="process", periodic=False, max_delay=POLL_AT_MOST
+    )
     consumer.run()
 
 
