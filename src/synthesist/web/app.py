@@ -39,6 +39,7 @@ from synthesist.web.routes import (
 )
 from synthesist.web.routes import jobs as job_pages
 from synthesist.web.routes import protocol as protocol_pages
+from synthesist.web.routes import searches as search_pages
 from synthesist.web.routes import site as site_pages
 from synthesist.web.state import WebState
 from synthesist.workspace import Workspace
@@ -82,6 +83,7 @@ def app_for(state: WebState) -> FastAPI:
         app.include_router(module.router)
     app.include_router(job_pages.router)  # a review's jobs, and /admin/jobs
     app.include_router(protocol_pages.router)  # review.toml's sections as forms
+    app.include_router(search_pages.router)  # live searches, living updates, citation searches
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -73,7 +73,7 @@ def result_links(key: str, job: JobView, viewer: str | None = None) -> list[Link
     if job.kind == "screening.rank":
         return [Link(f"{base}/screen/title-abstract", "Screen title and abstract")]
     if job.kind.startswith("search."):
-        return [Link(f"{base}/import", "The searches imported"), Link(f"{base}/log", "The log")]
+        return [Link(f"{base}/searches", "The search runs"), Link(f"{base}/import", "The searches imported")]
     return []
 
 
