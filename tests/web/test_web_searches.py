@@ -92,7 +92,7 @@ def test_the_page_lists_the_runs_and_strategies(review: Included) -> None:
     assert page.status_code == 200
     text = page.text
     assert f'<th scope="row">{run_id}</th>' in text and "PubMed" in text and "completed" in text
-    assert f'href="/p/{review.key}/import#batches-title">batch 1</a>' in text
+    assert f'href="/p/{review.key}/import#batch-1">batch 1</a>' in text
     assert "back pain AND 2026/01/01:2026/12/31[dp]" in text  # the query as run
     assert "<strong>main</strong>" in text and "back_pain AND partnership" in text
     assert "Back pain, partnership" in text  # the blocks' titles
