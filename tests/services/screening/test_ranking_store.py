@@ -139,7 +139,8 @@ def test_needs_training_when_records_are_imported_or_seeds_change(
 def test_a_server_retrains_at_most_every_ten_decisions_once_a_review_has_fifty() -> None:
     assert retrain_threshold(1, 49) == 1
     assert retrain_threshold(1, 50) == 10
-    assert retrain_threshold(25, 500) == 25
+    assert retrain_threshold(25, 200) == 25
+    assert retrain_threshold(25, 500) == 50, "a tenth of the decisions so far"
 
 
 # the next record ----------------------------------------------------------------------------------

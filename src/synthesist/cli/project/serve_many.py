@@ -62,12 +62,26 @@ def serve_many(
             port=port,
             log_level="info",
             **proxy,
+            **_healthcheck(),
         )
         return
     assert site is not None
     uvicorn.run(
         create_site_app(site, secure_cookies=secure_cookies), host=host, port=port, log_level="info", **proxy
     )
+
+
+def _healthcheck() -> dict[str, Any]:
+    """uvicorn kills a web process that does not answer its supervisor's ping in time (5 s by
+    default): under a burst of CPU a busy process answers late and lost its open requests. Thirty
+    seconds still restarts a process that hangs (uvicorn versions before the setting have no check)."""
+    import inspect
+
+    import uvicorn
+
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        return {"timeout_worker_healthcheck": 30}
+    return {}
 
 
 def _sweep_uploads(site: Site) -> None:

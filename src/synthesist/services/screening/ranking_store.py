@@ -198,8 +198,13 @@ def latest_model(workspace: Workspace, stage: Stage) -> StoredModel | None:
 
 def retrain_threshold(retrain_every: int, decisions: int) -> int:
     """Decisions between two trainings on a server: the protocol's ``retrain_every``, at least
-    :data:`SERVER_MIN_RETRAIN` once the review has :data:`YOUNG_REVIEW` decisions."""
-    return retrain_every if decisions < YOUNG_REVIEW else max(retrain_every, SERVER_MIN_RETRAIN)
+    :data:`SERVER_MIN_RETRAIN` once the review has :data:`YOUNG_REVIEW` decisions, and at least a
+    tenth of the decisions so far: one more decision moves a model trained on many very little, and
+    a training costs seconds of CPU on the machine serving the pages (the load benchmark's 50
+    reviewers set off ~30 trainings a review at every 10 decisions)."""
+    if decisions < YOUNG_REVIEW:
+        return retrain_every
+    return max(retrain_every, SERVER_MIN_RETRAIN, decisions // 10)
 
 
 def needs_training(workspace: Workspace, stage: Stage) -> bool:
