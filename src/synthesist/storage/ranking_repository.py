@@ -273,6 +273,10 @@ class SqlRankingRepository:
 
     def offer(self, stage: Stage, reviewer: str, record_id: int) -> None:
         """Note that ``reviewer`` is shown ``record_id`` now (their one current offer at ``stage``)."""
+        if self._conn.dialect.name == "postgresql":
+            # an offer is fairness, not a result: losing the last second of them in a crash costs
+            # nothing, so this commit does not wait for the disk (a page view saves the flush)
+            self._conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
         now = utc_now()
         insert = dialect_insert(self._conn, _offers).values(
             project_id=self._project_id,
