@@ -31,6 +31,22 @@ PROJECT_ENV = "SYNTHESIST_SERVE_PROJECT"
 SECURE_COOKIES_ENV = "SYNTHESIST_SERVE_SECURE_COOKIES"
 
 
+THREADS_ENV = "SYNTHESIST_WEB_THREADS"
+
+
+def limit_request_threads() -> None:
+    """At most ``$SYNTHESIST_WEB_THREADS`` (default 8) requests of a process run at once; the rest
+    wait their turn. Requests are mostly Python work under one interpreter lock: forty threads (the
+    default) thrash it on two cores and every request waits longer. Logins have their own limit."""
+    from anyio import to_thread
+
+    try:
+        threads = max(1, int(os.environ.get(THREADS_ENV, "8")))
+    except ValueError:
+        threads = 8
+    to_thread.current_default_thread_limiter().total_tokens = threads
+
+
 def create_site_app(site_folder: Path, *, secure_cookies: bool = False) -> FastAPI:
     """The app serving every review of the site in ``site_folder``, found in its registry on demand;
     its databases are closed when the app shuts down."""
@@ -41,6 +57,7 @@ def create_site_app(site_folder: Path, *, secure_cookies: bool = False) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit_request_threads()
         yield
         reviews.close()
 
@@ -62,6 +79,7 @@ def app_from_environment() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit_request_threads()
         yield
         workspace.close()
 
