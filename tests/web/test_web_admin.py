@@ -44,7 +44,8 @@ def test_a_disabled_user_cannot_log_in_and_their_sessions_end(served: Served) ->
     disabled = disable_user(served.a, "aoife")
     assert disabled.disabled and next(u for u in list_users(served.a) if u.name == "aoife").disabled
     ended = aoife.get(f"/p/{key}", follow_redirects=False)
-    assert ended.status_code == 303 and ended.headers["location"] == "/login", "the live session ended"
+    assert ended.status_code == 303, "the live session ended"
+    assert ended.headers["location"] == f"/login?next=%2Fp%2F{key}", "back to the page after logging in"
 
     status, page = _try_login(served.client(), "aoife", PASSWORD)
     assert status == 401 and "this account is disabled" in page and "synthesist users enable" in page

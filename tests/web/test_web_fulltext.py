@@ -79,7 +79,7 @@ def test_a_report_is_visible_to_members_of_its_project_only(served: Served, tmp_
     anonymous = served.client().get(
         f"/p/{served.a.project.key}/reports/{report.id}/file", follow_redirects=False
     )
-    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")
 
 
 def test_a_reviewer_attaches_a_text_report_and_reads_it_beside_the_form(served: Served) -> None:
