@@ -13,7 +13,6 @@ in that review's log; one to the site goes through the site's :class:`Accounts`.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from synthesist.events import (
     PasswordResetLinkMade,
 )
 from synthesist.review.accounts import Invitation, InvitationState, Role, UserAccount
+from synthesist.services.accounts.sessions import token_digest
 from synthesist.services.accounts.users import (
     check_display_name,
     check_email,
@@ -62,10 +62,6 @@ RESET_LIFETIME = timedelta(days=1)  # a reset link opens an account: short-lived
 _ROLE_RANK = {Role.VIEWER: 0, Role.REVIEWER: 1, Role.OWNER: 2}
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _accounts(holder: Accounts | Workspace) -> Accounts:
     return holder.accounts if isinstance(holder, Workspace) else holder
 
@@ -93,7 +89,7 @@ def create_invitation(
     expires = datetime.now(UTC) + lifetime
     with _accounts(holder).unit_of_work() as uow:
         invitation_id = uow.invitations.add(
-            _digest(token),
+            token_digest(token),
             for_project=for_project,
             role=None if role is None else role.value,
             email=address,
@@ -116,7 +112,7 @@ def find_invitation(holder: Accounts | Workspace, token: str) -> Invitation:
     """The invitation or reset link behind a token, whatever its state; an unknown token is
     :class:`NotFound` (said the same way for any wrong token, so none can be told from another)."""
     with _accounts(holder).unit_of_work(write=False) as uow:
-        found = uow.invitations.find(_digest(token)) if token else None
+        found = uow.invitations.find(token_digest(token)) if token else None
     if found is None:
         raise NotFound(
             "this link is not valid",
@@ -256,7 +252,7 @@ def reset_link_in(
     token = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + lifetime
     invitation_id = uow.invitations.add(
-        _digest(token),
+        token_digest(token),
         for_project=False,
         role=None,
         email=None,

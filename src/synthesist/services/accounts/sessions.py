@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from synthesist.review.accounts import WebSession
 from synthesist.workspace import Accounts, Workspace
 
-__all__ = ["SESSION_LIFETIME", "end_session", "find_session", "start_session"]
+__all__ = ["SESSION_LIFETIME", "end_session", "find_session", "start_session", "token_digest"]
 
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; then log in again
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored for a token given out (a session's cookie, an invitation link): its SHA-256 only,
+    so a leaked table opens nothing."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -26,7 +28,7 @@ def start_session(workspace: Accounts | Workspace, user_id: int) -> str:
     now = datetime.now(UTC)
     with _accounts(workspace).unit_of_work() as uow:
         uow.users.delete_expired_sessions(now)  # housekeeping on the way in: no cron job needed
-        uow.users.add_session(_digest(token), user_id, secrets.token_urlsafe(32), now + SESSION_LIFETIME)
+        uow.users.add_session(token_digest(token), user_id, secrets.token_urlsafe(32), now + SESSION_LIFETIME)
         uow.commit()
     return token
 
@@ -36,7 +38,7 @@ def find_session(workspace: Accounts | Workspace, token: str | None) -> WebSessi
     if not token:
         return None
     with _accounts(workspace).unit_of_work(write=False) as uow:
-        found = uow.users.session(_digest(token))
+        found = uow.users.session(token_digest(token))
     if found is None or found.disabled or found.expires_at <= datetime.now(UTC):
         return None
     return found
@@ -46,7 +48,7 @@ def end_session(workspace: Accounts | Workspace, token: str | None) -> None:
     if not token:
         return
     with _accounts(workspace).unit_of_work() as uow:
-        uow.users.delete_session(_digest(token))
+        uow.users.delete_session(token_digest(token))
         uow.commit()
 
 

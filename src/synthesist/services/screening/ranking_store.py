@@ -70,10 +70,6 @@ _RANK_WINDOW = 200  # ranks one query looks through (see SqlRankingRepository.ra
 OFFER_LAPSE = timedelta(minutes=10)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 _DECISION_EVENTS = ("screening.decided", "screening.undone")
 # Logged changes that alter what the ranking holds or learns from, whatever the count of decisions.
 _RERANK_EVENTS = (
@@ -290,7 +286,7 @@ def next_record_in(
     count = len(waiting)
     # Records colleagues are reading now are passed over while they lack no more votes than readers
     # (see ``offer``): a team sharing one ranking would otherwise all read the same record.
-    held_since = utc_now() - OFFER_LAPSE
+    held_since = datetime.now(UTC) - OFFER_LAPSE
     held = uow.rankings.held_by_others(stage, reviewer, held_since)
 
     def still_waiting(record_ids: list[int]) -> list[int]:
