@@ -52,7 +52,8 @@ name = {name}
 
 # The task queue the background jobs go through. Default: queue.db in this folder (SQLite; the
 # workers are processes that `synthesist serve` starts). Across machines: "redis://host:6379/0", or
-# the PostgreSQL database above, and `synthesist worker --site DIR` on each worker machine.
+# the PostgreSQL database above, and `synthesist worker --site DIR` on each worker machine. Sites
+# that share one Redis or PostgreSQL database name their queues apart with "#name" at the end.
 # queue_url = "redis://localhost:6379/0"
 
 # The address people reach the site at, for the links in invitations (default: the request's own).

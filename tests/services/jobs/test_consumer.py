@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from synthesist.review.jobs import JobStatus, JobView
 from synthesist.review.project import find_project
 from synthesist.review.site import new_site_files
 from synthesist.services.jobs import job_status, recover_jobs, start_embedded_workers, submit_job
+from synthesist.services.jobs.queue import huey_for, split_queue_name
 from synthesist.services.jobs.service import queue_url_for
 from synthesist.services.projects import init_project
 from synthesist.services.records.imports import ImportRequest, import_files
@@ -77,29 +79,31 @@ def _redis_or_skip() -> None:
         client.ping()
     except Exception as error:
         pytest.skip(f"Redis is not running at {REDIS_URL} ({error}); start it with: redis-server")
-    client.flushdb()
 
 
 @pytest.fixture
 def site_review(tmp_path: Path, database_url: str | None) -> Iterator[Workspace]:
-    """A review in a site whose queue is Redis (accounts and jobs in the site's database)."""
+    """A review in a site whose queue is Redis (accounts and jobs in the site's database), on a
+    queue of its own: test processes running at once share the Redis database, as sites may."""
     _redis_or_skip()
+    queue_url = f"{REDIS_URL}#test-{uuid.uuid4().hex[:12]}"
     site = new_site_files(tmp_path / "site", "Team")
     settings = site.settings_path
     settings.write_text(
         settings.read_text(encoding="utf-8").replace(
-            '# queue_url = "redis://localhost:6379/0"', f'queue_url = "{REDIS_URL}"'
+            '# queue_url = "redis://localhost:6379/0"', f'queue_url = "{queue_url}"'
         ),
         encoding="utf-8",
     )
     init_project(site.review_folder("back-pain"), "Back pain").close()
     ws = open_workspace(find_project(site.review_folder("back-pain")), actor="olwen")
     try:
-        assert ws.site is not None and ws.site.queue_url == REDIS_URL
+        assert ws.site is not None and ws.site.queue_url == queue_url
         _with_duplicates(ws)
         yield ws
     finally:
         ws.close()
+        huey_for(queue_url)[0].storage.flush_all()
 
 
 def test_a_consumer_on_redis_runs_a_sites_jobs_and_recovers_a_dead_one(site_review: Workspace) -> None:
@@ -120,7 +124,7 @@ def test_a_consumer_on_redis_runs_a_sites_jobs_and_recovers_a_dead_one(site_revi
     finally:
         accounts.close()
     assert recovered.id == stale and recovered.status is JobStatus.QUEUED
-    workers = start_embedded_workers(REDIS_URL, 2)
+    workers = start_embedded_workers(ws.site.queue_url, 2)
     try:
         done = _wait(ws, first)
         assert done.status is JobStatus.DONE, done.error
@@ -132,3 +136,9 @@ def test_a_consumer_on_redis_runs_a_sites_jobs_and_recovers_a_dead_one(site_revi
         assert report.is_file() and report.read_text(encoding="utf-8").startswith("#")
     finally:
         workers.stop()
+
+
+def test_a_queue_urls_fragment_names_the_queue() -> None:
+    assert split_queue_name("redis://h:6379/0#evidence-unit") == ("redis://h:6379/0", "evidence-unit")
+    assert split_queue_name("redis://h:6379/0") == ("redis://h:6379/0", "synthesist")
+    assert split_queue_name("sqlite:////srv/site/queue.db#") == ("sqlite:////srv/site/queue.db", "synthesist")

@@ -2,7 +2,9 @@
 
 Huey carries only ``(job id, review folder)``; everything a page shows is the job's row. Storages:
 ``sqlite:///PATH`` (the embedded default: a file, no service), ``redis://`` and ``postgresql://``
-(Huey's PostgresStorage on psycopg 3) when workers run on other machines. The consumer runs
+(Huey's PostgresStorage on psycopg 3) when workers run on other machines. A fragment names the
+queue (``redis://host:6379/0#evidence-unit``; default ``synthesist``) so that sites sharing one Redis
+database or one PostgreSQL database do not take each other's jobs. The consumer runs
 process workers, so a CPU-bound job (deduplication, training) does not share one interpreter's lock
 with the others.
 
@@ -35,6 +37,7 @@ __all__ = [
     "enqueue",
     "huey_for",
     "run_consumer",
+    "split_queue_name",
     "start_embedded_workers",
 ]
 
@@ -52,23 +55,31 @@ def _eager() -> bool:
     return os.environ.get(EAGER_ENV, "") not in ("", "0", "false")
 
 
+def split_queue_name(url: str) -> tuple[str, str]:
+    """``(address, queue name)`` from a queue URL whose optional ``#fragment`` names the queue."""
+    address, _, name = url.partition("#")
+    return address, name.strip() or QUEUE_NAME
+
+
 def _make_huey(url: str, eager: bool) -> Huey:
     import huey
 
+    url, name = split_queue_name(url)
     if eager:
-        return huey.MemoryHuey(QUEUE_NAME, immediate=True, results=False, utc=True)
+        return huey.MemoryHuey(name, immediate=True, results=False, utc=True)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return huey.SqliteHuey(QUEUE_NAME, filename=str(path), results=False, utc=True)
+        return huey.SqliteHuey(name, filename=str(path), results=False, utc=True)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return huey.RedisHuey(QUEUE_NAME, url=url, results=False, utc=True)
+        return huey.RedisHuey(name, url=url, results=False, utc=True)
     if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
-        return huey.PostgresHuey(QUEUE_NAME, dsn=dsn, results=False, utc=True)
+        return huey.PostgresHuey(name, dsn=dsn, results=False, utc=True)
     raise UserError(
         f"queue_url {url!r} is not a queue Synthesist can use",
-        hint='Use "sqlite:///PATH/queue.db", "redis://HOST:6379/0" or "postgresql://USER@HOST/DB".',
+        hint='Use "sqlite:///PATH/queue.db", "redis://HOST:6379/0" or "postgresql://USER@HOST/DB"'
+        ' (add "#NAME" to name the queue when several sites share one server).',
     )
 
 
