@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from synthesist.storage import schema
 from synthesist.storage.clock import as_utc as _aware
 from synthesist.storage.clock import utc_now as _now
 from synthesist.storage.engine import dialect_insert
+from synthesist.storage.filters import in_chunks
 
 if TYPE_CHECKING:
     pass
@@ -333,14 +334,16 @@ class SqlDedupRepository:
         ).mappings()
         return [_group(row, members[row["id"]]) for row in rows]
 
-    def membership(self) -> dict[int, tuple[int, bool]]:
+    def membership(self, record_ids: Iterable[int] | None = None) -> dict[int, tuple[int, bool]]:
         query = sa.select(_members.c.record_id, _members.c.group_id, _members.c.is_primary).where(
             _members.c.project_id == self._project_id
         )
-        return {
-            record_id: (group_id, bool(is_primary))
-            for record_id, group_id, is_primary in self._conn.execute(query)
-        }
+        found: dict[int, tuple[int, bool]] = {}
+        for chunk in in_chunks(record_ids):
+            chosen = query if chunk is None else query.where(_members.c.record_id.in_(chunk))
+            for record_id, group_id, is_primary in self._conn.execute(chosen):
+                found[record_id] = (group_id, bool(is_primary))
+        return found
 
     def counts(self) -> tuple[int, int]:
         groups = sa.select(sa.func.count()).where(_groups.c.project_id == self._project_id)

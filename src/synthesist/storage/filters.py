@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,7 +10,20 @@ import sqlalchemy as sa
 from synthesist.records.query import Condition, RecordFilter
 from synthesist.storage import schema
 
-__all__ = ["filter_clauses"]
+__all__ = ["filter_clauses", "in_chunks"]
+
+IN_CHUNK = 500  # ids per ``IN (...)``: well under SQLite's bound-parameter limit
+
+
+def in_chunks(ids: Iterable[int] | None) -> Iterator[list[int] | None]:
+    """The ids, sorted and unique, in chunks for ``IN`` clauses; ``None`` once when no ids were
+    named (no filter: every row). An empty list of ids gives no chunk at all (no query)."""
+    if ids is None:
+        yield None
+        return
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), IN_CHUNK):
+        yield wanted[start : start + IN_CHUNK]
 
 
 def _column(field: str) -> Any:

@@ -13,6 +13,7 @@ from synthesist.fulltext.model import NewReport, Page, Report, RetrievalFailure,
 from synthesist.storage import schema
 from synthesist.storage.clock import as_utc as _aware
 from synthesist.storage.clock import utc_now as _now
+from synthesist.storage.filters import in_chunks
 
 __all__ = ["SqlFulltextRepository"]
 
@@ -71,10 +72,14 @@ class SqlFulltextRepository:
         query = self._reports().where(schema.reports.c.sha256 == sha256).order_by(schema.reports.c.id)
         return [_report(row._mapping) for row in self._conn.execute(query)]
 
-    def records_with_reports(self) -> set[int]:
+    def records_with_reports(self, record_ids: Iterable[int] | None = None) -> set[int]:
         table = schema.reports
         query = sa.select(table.c.record_id).where(table.c.project_id == self._project_id).distinct()
-        return set(self._conn.execute(query).scalars())
+        found: set[int] = set()
+        for chunk in in_chunks(record_ids):
+            chosen = query if chunk is None else query.where(table.c.record_id.in_(chunk))
+            found.update(self._conn.execute(chosen).scalars())
+        return found
 
     def pages(self, report_id: int, page: int | None = None) -> builtins.list[Page]:
         """The report's pages in order (or the one page asked for; none if there is no such page)."""

@@ -116,6 +116,16 @@ class SqlUserRepository:
         )
         return [Membership(row.key, row.name, row.role) for row in self._connection.execute(query)]
 
+    def member(self, name: str) -> tuple[str, UserAccount] | None:
+        m, u = schema.memberships, schema.users
+        query = (
+            sa.select(u, m.c.role)
+            .join(m, m.c.user_id == u.c.id)
+            .where(m.c.project_id == self._project_id, u.c.name == name)
+        )
+        row = self._connection.execute(query).mappings().first()
+        return None if row is None else (str(row["role"]), _user(row))
+
     def memberships_of(self, user_id: int) -> builtins.list[Membership]:
         """Every project of the database this user is a member of (the web app's project list)."""
         m, u, p = schema.memberships, schema.users, schema.projects

@@ -14,6 +14,7 @@ from synthesist.services.screening.decisions import ScreeningOverview
 from synthesist.services.screening.overview_cache import OverviewCache
 from synthesist.services.screening.queue import NextRecord
 from synthesist.services.screening.ranking_store import next_record_in, offer, request_training
+from synthesist.services.web.pages_screening import ScreenPage, screen_page_in
 from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
@@ -35,18 +36,50 @@ class WebState:
     def next_with_overview(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]
     ) -> tuple[NextRecord | None, ScreeningOverview]:
-        """The reviewer's next record and the screening overview it was chosen from (the page shows
-        progress from the same read). A stale or missing ranking is asked for first (a background
-        job; in-line only when there is no jobs package and no ranking at all)."""
+        """The reviewer's next record and the screening overview it was chosen from."""
+        item, view, _ = self._choose(workspace, reviewer, stage, skip, None)
+        return item, view
+
+    def screen(
+        self,
+        workspace: Workspace,
+        reviewer: str,
+        stage: Stage,
+        skip: Collection[int],
+        report_id: int | None = None,
+    ) -> tuple[NextRecord | None, ScreenPage]:
+        """The reviewer's next record and everything the screening page shows with it, read in one
+        unit of work (one snapshot, one connection: the page is the app's busiest request)."""
+        item, _, shown = self._choose(workspace, reviewer, stage, skip, report_id, page=True)
+        assert shown is not None
+        return item, shown
+
+    def _choose(
+        self,
+        workspace: Workspace,
+        reviewer: str,
+        stage: Stage,
+        skip: Collection[int],
+        report_id: int | None,
+        *,
+        page: bool = False,
+    ) -> tuple[NextRecord | None, ScreeningOverview, ScreenPage | None]:
+        """A stale or missing ranking is asked for first (a background job; in-line only when there
+        is no jobs package and no ranking at all). The offer is written after the read, in a short
+        transaction of its own."""
         request_training(workspace, stage)
         key = workspace.project.key
         with self._lock:
             cache = self._overviews.setdefault(key, OverviewCache())
             lock = self._overview_locks.setdefault(key, threading.Lock())
+        shown = None
         with workspace.unit_of_work(write=False) as uow:
             with lock:
                 view = cache.read(uow, workspace)
             item = next_record_in(uow, workspace, reviewer, stage, view, skip=skip)
+            if page:
+                chosen = item.record_id if item else None
+                shown = screen_page_in(uow, workspace, reviewer, stage, view, chosen, report_id)
         if item is not None:
             offer(workspace, reviewer, stage, item.record_id)
-        return item, view
+        return item, view, shown

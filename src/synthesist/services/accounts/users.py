@@ -288,11 +288,11 @@ def member_identity(workspace: Workspace, name: str) -> tuple[Role, str] | None:
     """A member's role and the name they act under (:func:`acting_name`), read together; ``None``
     for a non-member."""
     with _accounts(workspace).unit_of_work(write=False) as uow:
-        found = next((m for m in uow.users.members() if m.user == name), None)
-        account = uow.users.find(name) if found is not None else None
-    if found is None or account is None:
+        found = uow.users.member(name)
+    if found is None:
         return None
-    return Role(found.role), acting_name(workspace, account)
+    role, account = found
+    return Role(role), acting_name(workspace, account)
 
 
 def authenticate(workspace: Accounts | Workspace, name: str, password: str, *, address: str) -> UserAccount:

@@ -10,9 +10,9 @@ on it (:func:`visible_decisions`); the other reviewer's vote appears once the tw
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from synthesist.errors import Conflict, InvalidTransition, NotFound, UserError
 from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
@@ -30,14 +30,18 @@ from synthesist.screening.model import (
     StageStatus,
     Vote,
 )
-from synthesist.screening.status import (
-    StageRule,
-    VerifySample,
-    record_state,
-    stage_status,
-    verification_sample,
-)
+from synthesist.screening.status import StageRule
 from synthesist.screening.vote_rules import consensus_refusal, undo_refusal, vote_refusal
+from synthesist.services.screening.progress import (
+    ProgressFacts,
+    RecordProgress,
+    ScreeningOverview,
+    overview,
+    overview_in,
+    progress_from,
+    read_facts,
+    stage_rules,
+)
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -56,152 +60,6 @@ __all__ = [
 ]
 
 _ACTION = {Stage.TITLE_ABSTRACT: Action.DECIDE_TITLE_ABSTRACT, Stage.FULL_TEXT: Action.DECIDE_FULL_TEXT}
-
-
-def stage_rules(workspace: Workspace) -> dict[Stage, StageRule]:
-    screening = workspace.project.protocol.screening
-
-    def rule(section: ScreeningStage) -> StageRule:
-        sample = VerifySample.parse(section.verify_sample, stratified=section.verify_sampling == "stratified")
-        return StageRule(mode=section.mode, sample=sample)
-
-    return {Stage.TITLE_ABSTRACT: rule(screening.title_abstract), Stage.FULL_TEXT: rule(screening.full_text)}
-
-
-@dataclass(frozen=True)
-class RecordProgress:
-    record_id: int
-    state: RecordState
-    title_abstract: StageStatus
-    full_text: StageStatus
-
-    def at(self, stage: Stage) -> StageStatus:
-        return self.title_abstract if stage is Stage.TITLE_ABSTRACT else self.full_text
-
-
-@dataclass
-class ScreeningOverview:
-    """Every record's progress, with the decisions behind it (all of them, undone included)."""
-
-    records: dict[int, RecordProgress]
-    decisions: dict[int, list[ScreeningDecision]] = field(default_factory=dict)
-    samples: dict[Stage, set[int]] = field(default_factory=dict)
-
-    def states(self) -> Counter[RecordState]:
-        return Counter(progress.state for progress in self.records.values())
-
-    def statuses(self, stage: Stage) -> Counter[StageStatus]:
-        return Counter(
-            progress.at(stage)
-            for progress in self.records.values()
-            if progress.state is not RecordState.DUPLICATE
-        )
-
-    def final_decision(self, record_id: int, stage: Stage) -> ScreeningDecision | None:
-        """The decision that settled the record at ``stage`` (consensus, check, or the first one)."""
-        active = [d for d in self.decisions.get(record_id, []) if d.active and d.stage is stage]
-        for kind in (DecisionKind.CONSENSUS, DecisionKind.VERIFY, DecisionKind.SCREEN):
-            chosen = [d for d in active if d.kind is kind]
-            if chosen:
-                return max(chosen, key=lambda d: d.id)
-        return None
-
-    def exclusion_reasons(self, stage: Stage) -> Counter[str]:
-        reasons: Counter[str] = Counter()
-        for record_id, progress in self.records.items():
-            if progress.at(stage) is StageStatus.EXCLUDED:
-                final = self.final_decision(record_id, stage)
-                reasons[(final.reason if final and final.reason else "no reason given")] += 1
-        return reasons
-
-
-def overview(workspace: Workspace) -> ScreeningOverview:
-    with workspace.unit_of_work(write=False) as uow:
-        return overview_in(uow, workspace)
-
-
-def overview_in(
-    uow: UnitOfWork, workspace: Workspace, only: Iterable[int] | None = None
-) -> ScreeningOverview:
-    """:func:`overview` inside a unit of work the caller already has open (of ``only`` these records)."""
-    return _overview(uow, workspace.project.key, stage_rules(workspace), only=only)
-
-
-def _overview(
-    uow: UnitOfWork, key: str, rules: dict[Stage, StageRule], only: Iterable[int] | None = None
-) -> ScreeningOverview:
-    record_ids = list(only) if only is not None else uow.records.ids()
-    if only is None:
-        membership = uow.dedup.membership()
-    else:  # one or a few records (every decision asks): their groups only, not the whole table
-        groups = {record_id: uow.dedup.group_of(record_id) for record_id in record_ids}
-        membership = {
-            record_id: (group.id, group.primary_id == record_id)
-            for record_id, group in groups.items()
-            if group is not None
-        }
-    decisions: dict[int, list[ScreeningDecision]] = {}
-    active = (
-        uow.screening.active()
-        if only is None
-        else [d for d in uow.screening.for_records(record_ids) if d.active]
-    )
-    for decision in active:
-        decisions.setdefault(decision.record_id, []).append(decision)
-    samples = {
-        stage: _sample(uow, key, stage, rules[stage], active if only is not None else None) for stage in Stage
-    }
-    not_retrieved = set(uow.fulltext.not_retrieved(record_ids if only is not None else None))
-    with_reports = uow.fulltext.records_with_reports()
-    records: dict[int, RecordProgress] = {}
-    for record_id in record_ids:
-        duplicate = record_id in membership and not membership[record_id][1]
-        mine = decisions.get(record_id, [])
-        ta = (
-            StageStatus.NOT_OPEN
-            if duplicate
-            else stage_status(
-                mine,
-                Stage.TITLE_ABSTRACT,
-                rules[Stage.TITLE_ABSTRACT],
-                in_sample=record_id in samples[Stage.TITLE_ABSTRACT],
-            )
-        )
-        ft = StageStatus.NOT_OPEN
-        if ta is StageStatus.INCLUDED:
-            ft = stage_status(
-                mine, Stage.FULL_TEXT, rules[Stage.FULL_TEXT], in_sample=record_id in samples[Stage.FULL_TEXT]
-            )
-        if ft is StageStatus.TO_SCREEN and record_id in not_retrieved and record_id not in with_reports:
-            # without its report the record cannot be assessed: it leaves the full-text queue
-            ft = StageStatus.NOT_OPEN
-        state = record_state(
-            duplicate=duplicate,
-            title_abstract=ta,
-            full_text=ft,
-            not_retrieved=record_id in not_retrieved,
-            report_attached=record_id in with_reports,
-        )
-        records[record_id] = RecordProgress(record_id, state, ta, ft)
-    return ScreeningOverview(records=records, decisions=decisions, samples=samples)
-
-
-def _sample(
-    uow: UnitOfWork, key: str, stage: Stage, rule: StageRule, known: list[ScreeningDecision] | None = None
-) -> set[int]:
-    """The records in the verification sample of a single-verified stage. ``known``: the active
-    decisions of the only records asked about; when every decision is checked, whether a record is
-    in the sample depends on its own decisions alone, so the stage's other decisions need not be
-    read (reading them on every decision made screening quadratic in the number of records)."""
-    if rule.mode != "single-verified":
-        return set()
-    if known is not None and rule.sample.everything:
-        return {d.record_id for d in known if d.stage is stage and d.kind is DecisionKind.SCREEN}
-    first: dict[int, Vote] = {}
-    for decision in uow.screening.active(stage):
-        if decision.kind is DecisionKind.SCREEN:
-            first.setdefault(decision.record_id, decision.vote)
-    return verification_sample(first, rule.sample, key=key, stage=stage)
 
 
 @dataclass(frozen=True)
@@ -241,7 +99,8 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
     reason = _check_reason(workspace, stage, new.vote, new.reason)
     uow.records.get(record_id)
     uow.screening.lock_record(record_id)  # voters on one record are answered in turn
-    before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
+    facts = read_facts(uow, workspace.project.key, rules, only=[record_id])
+    before = progress_from(facts, rules)[record_id]
     allowed = ACTIONS[_ACTION[stage]]
     if before.state not in allowed:
         raise InvalidTransition(
@@ -249,7 +108,7 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
             hint="Decisions at full text need the record included at title/abstract; duplicates are "
             "not screened (`synthesist dedup show --record ID`).",
         )
-    existing = uow.screening.for_records([record_id])
+    existing = facts.all_decisions or []
     mode = rules[stage].mode
     _refuse(vote_refusal(mode, existing, reviewer, record_id, stage))
     kind = DecisionKind.SCREEN
@@ -263,12 +122,18 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
             kind = DecisionKind.VERIFY
     note = remove_controls(new.note) if new.note else new.note
     chosen = NewDecision(record_id, stage, reviewer, new.vote, kind, reason, note, new.labels)
-    return _store(uow, chosen, workspace, rules)
+    return _store(uow, chosen, workspace, rules, facts)
 
 
 def _store(
-    uow: UnitOfWork, new: NewDecision, workspace: Workspace, rules: dict[Stage, StageRule]
+    uow: UnitOfWork,
+    new: NewDecision,
+    workspace: Workspace,
+    rules: dict[Stage, StageRule],
+    facts: ProgressFacts,
 ) -> DecisionResult:
+    """Store the decision and its event; the record's progress after it is derived from ``facts``
+    (read before, under the record's lock) and the decision, not read again."""
     decision_id = uow.screening.add(new)
     uow.events.append(
         ScreeningDecided(
@@ -285,7 +150,14 @@ def _store(
         ),
         workspace.actor,
     )
-    after = _overview(uow, workspace.project.key, rules, only=[new.record_id]).records[new.record_id]
+    stored = ScreeningDecision(
+        decision_id, new.record_id, new.stage, new.reviewer, new.vote, new.kind, datetime.now(UTC),
+        new.reason, new.note, tuple(new.labels), tuple(new.participants),
+    )  # fmt: skip
+    known = facts.with_decision(stored, rules)
+    if known is None:  # a partial verification sample: only a new read tells
+        known = read_facts(uow, workspace.project.key, rules, only=[new.record_id])
+    after = progress_from(known, rules)[new.record_id]
     return DecisionResult(decision_id, new.kind, after.at(new.stage), after.state)
 
 
@@ -412,13 +284,14 @@ def resolve_conflict(
     with workspace.unit_of_work() as uow:
         uow.records.get(record_id)
         uow.screening.lock_record(record_id)  # two owners settling one record: the second is refused
-        before = _overview(uow, workspace.project.key, rules, only=[record_id]).records[record_id]
-        existing = uow.screening.for_records([record_id])
+        facts = read_facts(uow, workspace.project.key, rules, only=[record_id])
+        before = progress_from(facts, rules)[record_id]
+        existing = facts.all_decisions or []
         _refuse(consensus_refusal(rules[stage].mode, existing, before.at(stage), record_id, stage))
         new = NewDecision(
             record_id, stage, " & ".join(people), vote, DecisionKind.CONSENSUS, reason, note, (), people
         )
-        result = _store(uow, new, workspace, rules)
+        result = _store(uow, new, workspace, rules, facts)
         uow.commit()
     return result
 

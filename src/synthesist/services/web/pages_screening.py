@@ -30,6 +30,7 @@ __all__ = [
     "conflicts_page",
     "record_page",
     "screen_page",
+    "screen_page_in",
 ]
 
 
@@ -139,24 +140,41 @@ def screen_page(
     record_id: int | None,
     report_id: int | None = None,
 ) -> ScreenPage:
+    """What the screening page shows besides the queue's choice (:func:`screen_page_in` in a unit
+    of work of its own)."""
+    with workspace.unit_of_work(write=False) as uow:
+        return screen_page_in(uow, workspace, viewer, stage, view, record_id, report_id)
+
+
+def screen_page_in(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    viewer: str,
+    stage: Stage,
+    view: ScreeningOverview,
+    record_id: int | None,
+    report_id: int | None = None,
+) -> ScreenPage:
     """What the screening page shows besides the queue's choice: progress and the stopping rules
     from ``view`` (the overview the queue chose the record from, so the page does not read every
-    record and decision again: benchmarks/web_load.py), and the chosen record from one snapshot."""
-    done = sum(1 for progress in view.records.values() if progress.at(stage).final)
-    open_count = sum(
-        1 for progress in view.records.values() if progress.at(stage) is not StageStatus.NOT_OPEN
-    )
+    record and decision again: benchmarks/web_load.py), and the chosen record from ``uow``, the
+    snapshot the queue chose it in."""
+    done = open_count = 0
+    for progress in view.records.values():
+        status = progress.at(stage)
+        done += status.final
+        open_count += status is not StageStatus.NOT_OPEN
     stopping = _stopping(workspace, viewer, view) if stage is Stage.TITLE_ABSTRACT else None
     record = None
     if record_id is not None:
-        with workspace.unit_of_work(write=False) as uow:
-            stored = uow.records.get(record_id)
-            mine = tuple(
-                d
-                for d in visible_decisions_in(uow, workspace, record_id, viewer)
-                if d.reviewer == viewer and d.stage is stage and d.active
-            )
-            panel = _fulltext(uow, record_id, report_id) if stage is Stage.FULL_TEXT else None
+        stored = uow.records.get(record_id)
+        # the viewer's own decisions are never blind to them: no need for the blind-aware reading
+        mine = tuple(
+            d
+            for d in uow.screening.for_records([record_id])
+            if d.reviewer == viewer and d.stage is stage and d.active
+        )
+        panel = _fulltext(uow, record_id, report_id) if stage is Stage.FULL_TEXT else None
         record = ScreenRecord(stored, mine, panel)
     section = workspace.project.protocol.screening
     listed = (section.title_abstract if stage is Stage.TITLE_ABSTRACT else section.full_text).reviewers

@@ -49,12 +49,9 @@ def screen_page(
 ) -> Response:
     chosen = _stage(stage)
     skipped = _skipped(skip)
-    # the queue lives in the app (it learns from each decision); the page is read from the overview
-    # the queue chose the record from
-    item, view = web_state(request).next_with_overview(access.workspace, access.reviewer, chosen, skipped)
-    shown = pages_screening.screen_page(
-        access.workspace, access.reviewer, chosen, view, item.record_id if item else None, report
-    )
+    # the next record is a query on the stored ranking; the page is read in the same snapshot, with
+    # progress from the overview the record was chosen from (cached by the app, checked against the log)
+    item, shown = web_state(request).screen(access.workspace, access.reviewer, chosen, skipped, report)
     protocol = access.workspace.project.protocol
     screening = protocol.screening
     context: dict[str, object] = {
