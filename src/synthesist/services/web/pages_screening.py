@@ -29,7 +29,6 @@ __all__ = [
     "StoppingSummary",
     "conflicts_page",
     "record_page",
-    "screen_page",
     "screen_page_in",
 ]
 
@@ -130,20 +129,6 @@ class ScreenPage:
     # the stage's reviewers when review.toml lists some and not the viewer (their votes would be
     # refused): the page says so before anyone presses a key
     not_listed: tuple[str, ...] = ()
-
-
-def screen_page(
-    workspace: Workspace,
-    viewer: str,
-    stage: Stage,
-    view: ScreeningOverview,
-    record_id: int | None,
-    report_id: int | None = None,
-) -> ScreenPage:
-    """What the screening page shows besides the queue's choice (:func:`screen_page_in` in a unit
-    of work of its own)."""
-    with workspace.unit_of_work(write=False) as uow:
-        return screen_page_in(uow, workspace, viewer, stage, view, record_id, report_id)
 
 
 def screen_page_in(
