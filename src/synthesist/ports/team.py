@@ -158,7 +158,6 @@ class RankingRepository(Protocol):
         held_since: datetime | None = None,
         window: int | None = None,
     ) -> builtins.list[RankedRecord]: ...
-    def top_rank(self, model_id: int) -> int: ...
     def unranked_candidates(
         self,
         model_id: int | None,
@@ -172,6 +171,13 @@ class RankingRepository(Protocol):
         held_since: datetime | None = None,
     ) -> builtins.list[int]: ...
     def offer(self, stage: Stage, reviewer: str, record_id: int) -> None: ...
+    def claim(
+        self, stage: Stage, reviewer: str, record_id: int, *, votes_below: int, held_since: datetime
+    ) -> bool:
+        """:meth:`offer` the record if it is still open to ``reviewer`` counting colleagues'
+        readers (as :meth:`ranked_candidates` counts them); ``False`` (nothing written) when it is
+        no longer open."""
+
     def held_by_others(self, stage: Stage, reviewer: str, since: datetime) -> dict[int, int]: ...
     def changes_since(
         self, last_event_id: int, stage: Stage, *, decision_types: Iterable[str], at_most: int

@@ -46,8 +46,10 @@ class SqlRankingRepository:
 
     def models(self, stage: Stage, *, limit: int | None = None) -> builtins.list[StoredModel]:
         """The stored models of ``stage``, newest first, with how many records each ranks."""
+        # ranks run from 0 without gaps: the last rank + 1 is the count, read from the index's end
+        # where counting would visit every ranked record (every screening page asks)
         count = (
-            sa.select(sa.func.count())
+            sa.select(sa.func.coalesce(sa.func.max(_rankings.c.rank) + 1, 0))
             .where(_rankings.c.model_id == _models.c.id)
             .correlate(_models)
             .scalar_subquery()
@@ -167,13 +169,6 @@ class SqlRankingRepository:
             query = query.where(_rankings.c.rank <= after_rank + window)
         return [RankedRecord(row.record_id, row.rank, row.score) for row in self._conn.execute(query)]
 
-    def top_rank(self, model_id: int) -> int:
-        """The model's last rank (ranks run from 0 without gaps), -1 for an empty ranking."""
-        found = self._conn.execute(
-            sa.select(sa.func.max(_rankings.c.rank)).where(_rankings.c.model_id == model_id)
-        ).scalar()
-        return -1 if found is None else int(found)
-
     def unranked_candidates(
         self,
         model_id: int | None,
@@ -291,6 +286,26 @@ class SqlRankingRepository:
                 set_={"record_id": record_id, "offered_at": now},
             )
         )
+
+    def claim(
+        self, stage: Stage, reviewer: str, record_id: int, *, votes_below: int, held_since: datetime
+    ) -> bool:
+        records = schema.records
+        # Checked again just before the offer is written: the reviewer's page chose the record a
+        # moment ago, and a colleague may have claimed its last vote since (under load the later
+        # vote was refused: a wasted read). Two claims in the same instant can still both pass;
+        # locking the record for it made every reader of a busy review queue behind its top record.
+        still_open = self._conn.execute(
+            sa.select(records.c.id).where(
+                records.c.id == record_id,
+                records.c.project_id == self._project_id,
+                *self._open_to(records.c.id, stage, reviewer, votes_below, (), held_since),
+            )
+        ).first()
+        if still_open is None:
+            return False
+        self.offer(stage, reviewer, record_id)
+        return True
 
     def _not_yet_voted(self, stage: Stage) -> sa.ColumnElement[bool]:
         """An offer still being read: its reviewer has not voted on the record (their vote counts)."""

@@ -19,6 +19,8 @@ from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
 
+_CHOOSE_ATTEMPTS = 3  # choices of the next record per page when colleagues claim them first
+
 
 @dataclass
 class WebState:
@@ -72,14 +74,20 @@ class WebState:
         with self._lock:
             cache = self._overviews.setdefault(key, OverviewCache())
             lock = self._overview_locks.setdefault(key, threading.Lock())
-        shown = None
-        with workspace.unit_of_work(write=False) as uow:
-            with lock:
-                view = cache.read(uow, workspace)
-            item = next_record_in(uow, workspace, reviewer, stage, view, skip=skip)
-            if page:
-                chosen = item.record_id if item else None
-                shown = screen_page_in(uow, workspace, reviewer, stage, view, chosen, report_id)
-        if item is not None:
-            offer(workspace, reviewer, stage, item.record_id)
+        passed = list(skip)
+        for attempt in range(_CHOOSE_ATTEMPTS):
+            shown = None
+            with workspace.unit_of_work(write=False) as uow:
+                with lock:
+                    view = cache.read(uow, workspace)
+                item = next_record_in(uow, workspace, reviewer, stage, view, skip=passed)
+                if page:
+                    chosen = item.record_id if item else None
+                    shown = screen_page_in(uow, workspace, reviewer, stage, view, chosen, report_id)
+            last = attempt == _CHOOSE_ATTEMPTS - 1
+            # a colleague claimed the record's last vote meanwhile: choose again without it (on the
+            # last attempt it is shown all the same; a vote beyond the mode's is still refused)
+            if item is None or offer(workspace, reviewer, stage, item) or last:
+                break
+            passed.append(item.record_id)
         return item, view, shown

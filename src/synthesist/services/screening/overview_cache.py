@@ -51,15 +51,15 @@ class OverviewCache:
         the next full read catches it."""
         rules = stage_rules(workspace)
         incremental = rules == self._rules and all(rule.mode != "single-verified" for rule in rules.values())
-        latest = uow.events.list(limit=1)
-        latest_id = latest[0].id if latest else 0
         previous, base = self.last, self._base_event
         recent = time.monotonic() - self._full_read_at < _FULL_READ_EVERY
         if previous is not None and base is not None and incremental and recent:
-            if latest_id == base:
+            # one query: the events since the last full read (the newest of them when too many)
+            events = uow.events.list(after_id=base, limit=_MAX_EVENTS_APPLIED + 1)
+            if not events:
                 return previous
-            if latest_id - base <= _MAX_EVENTS_APPLIED:
-                events = uow.events.list(after_id=base)
+            latest_id = events[-1].id
+            if len(events) <= _MAX_EVENTS_APPLIED:
                 new = [event for event in events if event.id not in self._applied]
                 changed = {int(event.payload["record_id"]) for event in new if event.type in _DECISION_EVENTS}
                 if (
@@ -71,6 +71,9 @@ class OverviewCache:
                         return previous
                     self.last = _updated(previous, overview_in(uow, workspace, only=sorted(changed)))
                     return self.last
+        else:
+            latest = uow.events.list(limit=1)
+            latest_id = latest[0].id if latest else 0
         # ``latest_id`` is read before the overview: an event committed in between is in both the
         # overview and the events after ``latest_id``, and applying it again changes nothing
         view = overview_in(uow, workspace)

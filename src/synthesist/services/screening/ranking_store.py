@@ -317,7 +317,7 @@ def next_record_in(
     votes_below = 2 if mode == "dual" else 1
     model = uow.rankings.latest(stage) if ranked else None
     if model is not None:
-        after, top = -1, uow.rankings.top_rank(model.id)
+        after, top = -1, model.records - 1  # ranks run from 0 without gaps
         while after < top:
             batch = uow.rankings.ranked_candidates(
                 model.id,
@@ -358,14 +358,27 @@ def next_record_in(
         after_id = ids[-1]
 
 
-def offer(workspace: Workspace, reviewer: str, stage: Stage, record_id: int) -> None:
-    """Note that ``reviewer`` is now shown ``record_id`` (their one current offer at ``stage``):
-    until the offer lapses (:data:`OFFER_LAPSE`, or they are shown another record), colleagues are
-    offered it only while it lacks more votes than it has readers. Fairness, not correctness: the
-    database still refuses a vote beyond the mode's."""
+def offer(workspace: Workspace, reviewer: str, stage: Stage, item: NextRecord) -> bool:
+    """Note that ``reviewer`` is now shown ``item`` (their one current offer at ``stage``): until
+    the offer lapses (:data:`OFFER_LAPSE`, or they are shown another record), colleagues are offered
+    it only while it lacks more votes than it has readers. ``False`` when a colleague claimed the
+    record's last vote since it was chosen (the caller chooses again). Fairness, not correctness:
+    the database still refuses a vote beyond the mode's."""
     with workspace.unit_of_work() as uow:
-        uow.rankings.offer(stage, reviewer, record_id)
+        if item.reason is Reason.CHECK:  # a check is one vote on a record that has one already
+            uow.rankings.offer(stage, reviewer, item.record_id)
+            claimed = True
+        else:
+            mode = stage_rules(workspace)[stage].mode
+            claimed = uow.rankings.claim(
+                stage,
+                reviewer,
+                item.record_id,
+                votes_below=2 if mode == "dual" else 1,
+                held_since=datetime.now(UTC) - OFFER_LAPSE,
+            )
         uow.commit()
+    return claimed
 
 
 def _from_model(model: StoredModel, record_id: int, score: float | None, waiting: int) -> NextRecord:
