@@ -35,6 +35,10 @@ class UserRepository(Protocol):
     def set_member(self, user_id: int, role: str, *, by: str) -> None: ...
     def remove_member(self, user_id: int) -> bool: ...
     def members(self) -> builtins.list[Membership]: ...
+    def session_member(self, token_sha256: str) -> tuple[WebSession, str | None, UserAccount] | None:
+        """A session with its user's account and role in this project (``None`` if not a member),
+        in one query: every page of a review asks."""
+
     def member(self, name: str) -> tuple[str, UserAccount] | None:
         """The role and account of this project's member with this login (one query: every page asks)."""
 

@@ -23,17 +23,18 @@ class SqlScreeningRepository:
         self._conn = connection
         self._project_id = project_id
 
-    def lock_record(self, record_id: int) -> None:
+    def lock_record(self, record_id: int) -> bool:
         """Hold the record's row until the transaction ends, so decisions on one record are taken in
         turn: each voter reads the votes before theirs and is answered truthfully. SQLite needs no
         row lock (a write transaction there is ``BEGIN IMMEDIATE``: one writer at a time) and
         SQLAlchemy leaves ``FOR UPDATE`` out for it; PostgreSQL blocks the second voter here."""
         table = schema.records
-        self._conn.execute(
+        found = self._conn.execute(
             sa.select(table.c.id)
             .where(table.c.id == record_id, table.c.project_id == self._project_id)
             .with_for_update()
-        )
+        ).first()
+        return found is not None
 
     def add(self, decision: NewDecision) -> int:
         query = (

@@ -161,6 +161,26 @@ class SqlUserRepository:
             return None
         return WebSession(row.id, row.name, row.csrf_token, _aware(row.expires_at), bool(row.disabled))
 
+    def session_member(self, token_sha256: str) -> tuple[WebSession, str | None, UserAccount] | None:
+        s, u, m = schema.web_sessions, schema.users, schema.memberships
+        row = (
+            self._connection.execute(
+                sa.select(s.c.csrf_token, s.c.expires_at, u, m.c.role)
+                .join(u, u.c.id == s.c.user_id)
+                .outerjoin(m, (m.c.user_id == u.c.id) & (m.c.project_id == self._project_id))
+                .where(s.c.token_sha256 == token_sha256)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        account = _user(row)
+        session = WebSession(
+            account.id, account.name, row["csrf_token"], _aware(row["expires_at"]), account.disabled
+        )
+        return session, row["role"], account
+
     def delete_session(self, token_sha256: str) -> None:
         s = schema.web_sessions
         self._connection.execute(s.delete().where(s.c.token_sha256 == token_sha256))

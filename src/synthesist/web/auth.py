@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 
 from synthesist.errors import Forbidden, LoginRequired, NotFound
 from synthesist.review.accounts import Role, WebSession
-from synthesist.services.accounts.sessions import find_session
+from synthesist.services.accounts.sessions import find_member_session, find_session
 from synthesist.services.accounts.users import member_identity
 from synthesist.services.protocol_edit.reload import current_project
 from synthesist.web.security import SESSION_COOKIE, check_csrf, submitted_token
@@ -72,10 +72,17 @@ class Access:
     reviewer: str
 
 
-async def _member(key: str, request: Request, session: Session) -> Access:
+async def _member(key: str, request: Request) -> Access:
     served = web_state(request).projects.get(key)
-    identity = None if served is None else member_identity(served, session.user)
-    if served is None or identity is None:
+    if served is None:
+        current_session(request)  # signed out: log in first (then the same answer as "not yours")
+        raise NotFound("there is no such page")
+    # the session and the membership in one query: every page of a review asks
+    found = find_member_session(served, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        raise LoginRequired("log in to continue")
+    session, identity = found
+    if identity is None:
         raise NotFound("there is no such page")  # the same answer for "no project" and "not yours"
     read = served.project
     # review.toml as it is now (another process, the CLI or an editor may have changed it); only a

@@ -8,10 +8,18 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from synthesist.review.accounts import WebSession
+from synthesist.review.accounts import Role, WebSession
+from synthesist.services.accounts.identity import acting_name
 from synthesist.workspace import Accounts, Workspace
 
-__all__ = ["SESSION_LIFETIME", "end_session", "find_session", "start_session", "token_digest"]
+__all__ = [
+    "SESSION_LIFETIME",
+    "end_session",
+    "find_member_session",
+    "find_session",
+    "start_session",
+    "token_digest",
+]
 
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; then log in again
 
@@ -42,6 +50,23 @@ def find_session(workspace: Accounts | Workspace, token: str | None) -> WebSessi
     if found is None or found.disabled or found.expires_at <= datetime.now(UTC):
         return None
     return found
+
+
+def find_member_session(
+    workspace: Workspace, token: str | None
+) -> tuple[WebSession, tuple[Role, str] | None] | None:
+    """:func:`find_session` with the user's role in ``workspace``'s review and the name they act
+    under there (``None`` for a non-member), read in one query."""
+    if not token:
+        return None
+    with workspace.accounts.unit_of_work(write=False) as uow:
+        found = uow.users.session_member(token_digest(token))
+    if found is None:
+        return None
+    session, role, account = found
+    if session.disabled or session.expires_at <= datetime.now(UTC):
+        return None
+    return session, None if role is None else (Role(role), acting_name(workspace, account))
 
 
 def end_session(workspace: Accounts | Workspace, token: str | None) -> None:

@@ -97,8 +97,8 @@ def decide_in(uow: UnitOfWork, workspace: Workspace, new: NewDecision) -> Decisi
     record_id, stage, reviewer = new.record_id, new.stage, new.reviewer
     _check_reviewer(workspace, stage, reviewer)
     reason = _check_reason(workspace, stage, new.vote, new.reason)
-    uow.records.get(record_id)
-    uow.screening.lock_record(record_id)  # voters on one record are answered in turn
+    if not uow.screening.lock_record(record_id):  # voters on one record are answered in turn
+        uow.records.get(record_id)  # raises the "no such record" error
     facts = read_facts(uow, workspace.project.key, rules, only=[record_id])
     before = progress_from(facts, rules)[record_id]
     allowed = ACTIONS[_ACTION[stage]]

@@ -287,7 +287,6 @@ def next_record_in(
     # Records colleagues are reading now are passed over while they lack no more votes than readers
     # (see ``offer``): a team sharing one ranking would otherwise all read the same record.
     held_since = datetime.now(UTC) - OFFER_LAPSE
-    held = uow.rankings.held_by_others(stage, reviewer, held_since)
 
     def still_waiting(record_ids: list[int]) -> list[int]:
         if not record_ids:
@@ -304,7 +303,10 @@ def next_record_in(
         return None
 
     # a check is the one vote its record lacks: one colleague reading it is enough
-    checks = [r for r in waiting if view.records[r].at(stage) is StageStatus.AWAITING_CHECK and r not in held]
+    checks = [r for r in waiting if view.records[r].at(stage) is StageStatus.AWAITING_CHECK]
+    if checks:  # single-verified only: who is reading which check now (dual and single have none)
+        held = uow.rankings.held_by_others(stage, reviewer, held_since)
+        checks = [r for r in checks if r not in held]
     if (check := first_waiting(checks)) is not None:
         return NextRecord(check, Reason.CHECK, count)
     ranked = _ranked(workspace, stage)
