@@ -79,8 +79,8 @@ class WebState:
             shown = None
             with workspace.unit_of_work(write=False) as uow:
                 with lock:
-                    view = cache.read(uow, workspace)
-                item = next_record_in(uow, workspace, reviewer, stage, view, skip=passed)
+                    view, context = cache.read(uow, workspace), cache.context
+                item = next_record_in(uow, workspace, reviewer, stage, view, skip=passed, context=context)
                 if page:
                     chosen = item.record_id if item else None
                     shown = screen_page_in(uow, workspace, reviewer, stage, view, chosen, report_id)

@@ -16,6 +16,7 @@ from synthesist.ports import UnitOfWork
 from synthesist.screening.model import Stage
 from synthesist.screening.status import StageRule
 from synthesist.services.screening.decisions import ScreeningOverview, overview_in, stage_rules
+from synthesist.services.screening.queue_context import QueueContext, queue_context
 from synthesist.workspace import Workspace
 
 __all__ = ["OverviewCache"]
@@ -38,6 +39,9 @@ class OverviewCache:
         self._base_event: int | None = None  # the newest event in the log at the last full read
         self._applied: set[int] = set()  # events since then whose records were read again
         self._full_read_at = 0.0  # time.monotonic() of the last full read
+        # the seeds and the latest model, read with each full read: each changes only with a logged
+        # event other than a decision, which makes the next read a full one
+        self.context: QueueContext | None = None
 
     def read(self, uow: UnitOfWork, workspace: Workspace) -> ScreeningOverview:
         """The overview as of this unit of work. Only the records of the decisions and undos logged
@@ -77,6 +81,7 @@ class OverviewCache:
         # ``latest_id`` is read before the overview: an event committed in between is in both the
         # overview and the events after ``latest_id``, and applying it again changes nothing
         view = overview_in(uow, workspace)
+        self.context = queue_context(uow, workspace)
         self.last, self._rules = view, rules
         self._base_event, self._applied, self._full_read_at = latest_id, set(), time.monotonic()
         return view

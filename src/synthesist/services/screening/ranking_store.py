@@ -37,6 +37,8 @@ from synthesist.screening.model import Stage, StageStatus
 from synthesist.screening.stored_ranking import RankingPhase, StoredModel
 from synthesist.services.screening.decisions import ScreeningOverview, overview_in, stage_rules, waiting_for
 from synthesist.services.screening.queue import NextRecord, Reason, training_labels
+from synthesist.services.screening.queue_context import QueueContext, queue_context, seed_ids
+from synthesist.services.screening.queue_context import ranked as _ranked
 from synthesist.workspace import Workspace
 
 __all__ = [
@@ -90,11 +92,6 @@ _asked: dict[tuple[str, Stage], float] = {}
 _asked_lock = threading.Lock()
 
 
-def _ranked(workspace: Workspace, stage: Stage) -> bool:
-    """Whether the stage is screened in ranked order (title/abstract, prioritisation enabled)."""
-    return stage is Stage.TITLE_ABSTRACT and workspace.project.protocol.screening.prioritisation.enabled
-
-
 # training -------------------------------------------------------------------------------------------
 
 
@@ -121,7 +118,7 @@ def train_ranking(workspace: Workspace, stage: Stage, progress: Progress | None 
         latest = uow.events.list(limit=1)
         last_event_id = latest[0].id if latest else 0
         view = overview_in(uow, workspace)
-        seeds = _seed_ids(uow)
+        seeds = seed_ids(uow)
         labels = training_labels(view, "", stage, seeds, ())  # no reviewer: final outcomes and seeds only
         pool = sorted(r for r, p in view.records.items() if p.at(stage) is not StageStatus.NOT_OPEN)
         open_ids = set(pool)
@@ -176,15 +173,6 @@ def train_ranking(workspace: Workspace, stage: Stage, progress: Progress | None 
     # no progress call after the commit: a job's progress raises once a cancel is asked for, and a
     # job that says "cancelled" must have written nothing
     return model
-
-
-def _seed_ids(uow: UnitOfWork) -> set[int]:
-    """The seed studies, a seed merged into a duplicate group counting for the group's primary."""
-    seeds: set[int] = set()
-    for seed in uow.screening.seeds():
-        group = uow.dedup.group_of(seed.record_id)
-        seeds.add(group.primary_id if group is not None else seed.record_id)
-    return seeds
 
 
 def latest_model(workspace: Workspace, stage: Stage) -> StoredModel | None:
@@ -276,10 +264,12 @@ def next_record_in(
     view: ScreeningOverview,
     *,
     skip: Collection[int] = (),
+    context: QueueContext | None = None,
 ) -> NextRecord | None:
     """:func:`next_record` in the caller's unit of work. ``view`` may be an overview read earlier
     (a process's cache): it gives the count of records waiting and proposes the checks and seed
-    studies, but every record offered is first read again in ``uow`` and checked to be waiting."""
+    studies, but every record offered is first read again in ``uow`` and checked to be waiting.
+    ``context``: the seeds and model as read with ``view`` (read here when not given)."""
     mode = stage_rules(workspace)[stage].mode
     skipped = set(skip)
     waiting = [r for r in waiting_for(view, mode, reviewer, stage) if r not in skipped]
@@ -310,14 +300,16 @@ def next_record_in(
     if (check := first_waiting(checks)) is not None:
         return NextRecord(check, Reason.CHECK, count)
     ranked = _ranked(workspace, stage)
-    if ranked:
-        seeds = _seed_ids(uow)
+    if ranked and context is None:
+        context = queue_context(uow, workspace)
+    if ranked and context is not None and context.seeds:
+        seeds = context.seeds
         if (seed := first_waiting([r for r in waiting if r in seeds and r not in checks])) is not None:
             return NextRecord(seed, Reason.SEED, count)
     # A check (single-verified) is a second vote on a record with one: it came above; the rest
     # need a record without any vote, or in dual mode with fewer than two.
     votes_below = 2 if mode == "dual" else 1
-    model = uow.rankings.latest(stage) if ranked else None
+    model = context.model if ranked and context is not None else None
     if model is not None:
         after, top = -1, model.records - 1  # ranks run from 0 without gaps
         while after < top:
