@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["Minimum", "Sample", "cdf", "exact_recall", "hypergeometric_cdf", "log_factorial_table", "log_pmf"]
 
@@ -67,7 +68,7 @@ class Sample:
         target: floor(r / t) + 1 - r."""
         return math.floor(self.relevant / target) + 1 - self.relevant
 
-    def minimum(self, missing: int, lf: list[float]) -> Minimum:
+    def minimum(self, missing: int, lf: Sequence[float]) -> Minimum:
         if not self.windows:
             return Minimum(1.0, None, None, None)
         if missing > self.unscreened:
@@ -79,10 +80,10 @@ class Sample:
                 best = Minimum(p, size, k, k + missing)
         return best
 
-    def p_value(self, missing: int, lf: list[float]) -> float:
+    def p_value(self, missing: int, lf: Sequence[float]) -> float:
         return self.minimum(missing, lf).p
 
-    def rejects(self, missing: int, alpha: float, lf: list[float]) -> bool:
+    def rejects(self, missing: int, alpha: float, lf: Sequence[float]) -> bool:
         """Whether the minimum p is below ``alpha``, stopping each window's sum as soon as it
         reaches ``alpha``."""
         if not self.windows:
@@ -94,7 +95,7 @@ class Sample:
             for size, k in self.windows
         )
 
-    def total_relevant_bound(self, alpha: float, lf: list[float]) -> int | None:
+    def total_relevant_bound(self, alpha: float, lf: Sequence[float]) -> int | None:
         """The largest number of relevant records in the pool that the test cannot reject: r plus
         one less than the smallest ``missing`` it rejects (p is non-increasing in ``missing``)."""
         if not self.windows:
@@ -114,7 +115,7 @@ def cdf(
     population: int,
     successes: int,
     draws: int,
-    lf: list[float],
+    lf: Sequence[float],
     *,
     stop_at: float | None = None,
 ) -> float:
@@ -163,7 +164,7 @@ def cdf(
     return max(0.0, 1 - upper)
 
 
-def log_pmf(x: int, population: int, successes: int, draws: int, lf: list[float]) -> float:
+def log_pmf(x: int, population: int, successes: int, draws: int, lf: Sequence[float]) -> float:
     failures = population - successes
     return (
         lf[successes]
@@ -184,6 +185,8 @@ def exact_recall(target_recall: float) -> Fraction:
     return Fraction(str(float(target_recall)))
 
 
-def log_factorial_table(n: int) -> list[float]:
-    """log(i!) for i = 0..n, each from log-gamma (not a running sum, which would drift)."""
-    return [math.lgamma(i + 1) for i in range(n + 1)]
+@lru_cache(maxsize=8)
+def log_factorial_table(n: int) -> tuple[float, ...]:
+    """log(i!) for i = 0..n, each from log-gamma (not a running sum, which would drift). Kept for
+    the last few sizes: the screening page checks the stopping rules on every record shown."""
+    return tuple(math.lgamma(i + 1) for i in range(n + 1))
