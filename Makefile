@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 
-.PHONY: demo test lint benchmarks benchmark-startup benchmark-screening benchmark-web benchmark-login-flood clean install install-test
+.PHONY: demo test lint vendor-web benchmarks benchmark-startup benchmark-screening benchmark-web benchmark-login-flood clean install install-test
 
 # pip -qq: errors still show; pip's warnings (e.g. about a machine's own index settings) would make a
 # newcomer's first `make demo` look broken when nothing is.
@@ -79,3 +79,8 @@ benchmark-login-flood: install
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## vendor-web: fetch the pinned Pico CSS and htmx from the npm registry, check each tarball against the
+## registry's sha512 integrity, and refresh src/synthesist/web/static/vendor/ and its manifest.json (needs npm)
+vendor-web:
+	$(PYTHON) scripts/vendor_web_assets.py

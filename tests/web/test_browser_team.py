@@ -174,8 +174,9 @@ def _login(chromium: sync_api.Browser, site: TeamSite, login: str) -> sync_api.P
 
 
 def _nav(page: sync_api.Page, name: str) -> None:
+    """A link of the page's header: the home page ("Synthesist") or one of the review's menu."""
     with page.expect_navigation():
-        page.get_by_role("navigation", name="Site").get_by_role("link", name=name, exact=True).click()
+        page.get_by_role("banner").get_by_role("link", name=name, exact=True).click()
 
 
 def _submit(page: sync_api.Page, button: str, within: sync_api.Locator | None = None) -> None:

@@ -97,7 +97,7 @@ def test_the_page_lists_the_runs_and_strategies(review: Included) -> None:
     assert "<strong>main</strong>" in text and "back_pain AND partnership" in text
     assert "Back pain, partnership" in text  # the blocks' titles
     assert "partner*[tiab]" in text, "the query PubMed would be sent"
-    assert f'href="/p/{review.key}/searches">Searches</a>' in text, "the navigation links here"
+    assert f'href="/p/{review.key}/searches" aria-current="page">Searches</a>' in text, "marked in the menu"
 
 
 def test_a_viewer_reads_but_starts_nothing(review: Included, queued: None) -> None:

@@ -23,6 +23,9 @@ ACCOUNT_ROUTES |= {
 ACCOUNT_ROUTES |= {"/reviews/new", "/admin", "/admin/reviews"}
 # every review's jobs, for administrators (403 for anyone else): tests/web/test_web_jobs.py
 ACCOUNT_ROUTES |= {"/admin/jobs"}
+# the style guide, for site administrators and a served review's owners (403 for anyone else):
+# tests/web/test_web_styleguide.py
+ACCOUNT_ROUTES |= {"/styleguide"}
 FORM = {"shortcut": "i", "record_id": "1", "vote": "include", "participants": "aoife, lukasz"}
 
 

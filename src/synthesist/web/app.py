@@ -38,6 +38,7 @@ from synthesist.web.routes import (
     outputs,
     projects,
     screening,
+    styleguide,
 )
 from synthesist.web.routes import jobs as job_pages
 from synthesist.web.routes import protocol as protocol_pages
@@ -86,6 +87,7 @@ def app_for(state: WebState) -> FastAPI:
     app.include_router(job_pages.router)  # a review's jobs, and /admin/jobs
     app.include_router(protocol_pages.router)  # review.toml's sections as forms
     app.include_router(search_pages.router)  # live searches, living updates, citation searches
+    app.include_router(styleguide.router)  # /styleguide: the design tokens and components, for administrators
     app.add_exception_handler(UserError, _user_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
@@ -96,10 +98,12 @@ def app_for(state: WebState) -> FastAPI:
 
 
 # Pages load only our own scripts and styles (no inline ones), so a strict policy costs nothing and
-# makes injected markup inert; no framing, so a page cannot be overlaid to steal clicks.
+# makes injected markup inert; no framing, so a page cannot be overlaid to steal clicks. Images may also
+# be data: URLs: the vendored Pico CSS draws its checkbox ticks and select arrows as inline SVG images
+# (an image runs no script).
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'none'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
