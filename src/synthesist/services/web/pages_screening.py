@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from synthesist.errors import NotFound
 from synthesist.fulltext.model import Page, Report, RetrievalFailure
 from synthesist.ports import UnitOfWork
 from synthesist.records.stored import StoredRecord
@@ -22,12 +23,14 @@ __all__ = [
     "ConflictItem",
     "ConflictsPage",
     "FulltextPanel",
+    "JustDone",
     "RecordPage",
     "ScreenPage",
     "ScreenProgress",
     "ScreenRecord",
     "StoppingSummary",
     "conflicts_page",
+    "just_done",
     "record_page",
     "screen_page_in",
 ]
@@ -51,16 +54,17 @@ def conflicts_page(workspace: Workspace, viewer: str, stage: Stage) -> Conflicts
     conflicts = []
     with workspace.unit_of_work(write=False) as uow:
         view = overview_in(uow, workspace)
-        for record_id, progress in view.records.items():
-            if progress.at(stage) is not StageStatus.CONFLICT:
-                continue
+        in_conflict = [
+            record_id
+            for record_id, progress in view.records.items()
+            if progress.at(stage) is StageStatus.CONFLICT
+        ]
+        records = uow.records.get_many(in_conflict, with_raw=False)  # titles: one query, not one each
+        for record_id in in_conflict:
             # a conflict is past the blind phase; still asked through the blind-aware view
             decisions = visible_decisions_in(uow, workspace, record_id, viewer)
             conflicts.append(
-                ConflictItem(
-                    uow.records.get(record_id),
-                    tuple(d for d in decisions if d.stage is stage and d.active),
-                )
+                ConflictItem(records[record_id], tuple(d for d in decisions if d.stage is stage and d.active))
             )
     return ConflictsPage(stage, tuple(conflicts), _reasons(workspace, stage))
 
@@ -188,3 +192,29 @@ def _stopping(workspace: Workspace, viewer: str, view: ScreeningOverview) -> Sto
         recall,
         tuple(verdict.rule for verdict in check.verdicts if verdict.stop),
     )
+
+
+@dataclass(frozen=True)
+class JustDone:
+    """The record the viewer just decided or undid, for the confirmation above the next record."""
+
+    record_id: int
+    title: str | None
+    # the viewer's own decision on it at the stage that is still in force (``None`` once undone):
+    # the confirmation offers to undo exactly this one
+    decision: ScreeningDecision | None
+
+
+def just_done(workspace: Workspace, viewer: str, stage: Stage, record_id: int) -> JustDone | None:
+    """``None`` for a record that does not exist (the id comes from the page's address)."""
+    with workspace.unit_of_work(write=False) as uow:
+        try:
+            stored = uow.records.get(record_id)
+        except NotFound:
+            return None
+        mine = [
+            d
+            for d in uow.screening.for_records([record_id])
+            if d.reviewer == viewer and d.stage is stage and d.active
+        ]
+    return JustDone(record_id, stored.record.title, max(mine, key=lambda d: d.id) if mine else None)

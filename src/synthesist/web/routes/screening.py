@@ -4,16 +4,24 @@ The decision form posts the letter of its shortcut as ``shortcut`` (``i``, ``e``
 ``n``), whether the reviewer pressed the key or clicked the button, so one handler serves both and
 the page works without JavaScript. At full text, the record's report is shown beside the record and
 the form (``routes/fulltext.py`` serves it and takes uploads and "not retrieved" marks).
+
+After a decision or an undo the POST redirects to the next record with ``done`` and ``record`` in
+the address, and that page confirms what was done, with an Undo for the decision named. A full-text
+exclusion without a reason (or a reason with another vote) shows the page again for the same
+record, the reason field marked and the note kept, instead of the service's error page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import NotFound, UserError
+from synthesist.records.stored import StoredRecord
 from synthesist.screening.model import Stage, Vote
 from synthesist.services.screening.decisions import decide, resolve_conflict, undo_decision
 from synthesist.services.web import pages_screening
@@ -39,6 +47,21 @@ def _skipped(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip().isdigit()]
 
 
+# The confirmation above the next record: the POST redirects with ``done`` (the vote, or "undo")
+# and ``record``; the page reads the record's title and the reviewer's decision on it again.
+_DONE_WORDS = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe"}
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What a refused decision form held, shown again with the message beside the reason field."""
+
+    record_id: int
+    reason: str
+    note: str
+    error: str
+
+
 @router.get("/screen/{stage}", response_class=HTMLResponse)
 def screen_page(
     request: Request,
@@ -46,9 +69,19 @@ def screen_page(
     stage: str,
     skip: Annotated[str, Query()] = "",
     report: Annotated[int | None, Query()] = None,
+    done: Annotated[str, Query()] = "",
+    record: Annotated[int | None, Query()] = None,
 ) -> Response:
     chosen = _stage(stage)
-    skipped = _skipped(skip)
+    context = _screen_context(request, access, chosen, _skipped(skip), report)
+    if record is not None and (done in _DONE_WORDS or done == "undo"):
+        context |= _confirmation(access, chosen, done, record)
+    return page(request, access, "screen.html", **context)
+
+
+def _screen_context(
+    request: Request, access: Reviewer, chosen: Stage, skipped: list[int], report: int | None
+) -> dict[str, object]:
     # the next record is a query on the stored ranking; the page is read in the same snapshot, with
     # progress from the overview the record was chosen from (cached by the app, checked against the log)
     item, shown = web_state(request).screen(access.workspace, access.reviewer, chosen, skipped, report)
@@ -76,11 +109,37 @@ def screen_page(
         }
         if shown.record.fulltext is not None:
             context["fulltext"] = shown.record.fulltext
-    return page(request, access, "screen.html", **context)
+    return context
+
+
+def _confirmation(access: Reviewer, chosen: Stage, done: str, record_id: int) -> dict[str, object]:
+    """The decision just made, with the decision to undo; or the record an undo just restored. Nothing
+    when the address is stale (the decision was undone since, or changed in another tab)."""
+    just = pages_screening.just_done(access.workspace, access.reviewer, chosen, record_id)
+    if just is None:
+        return {}
+    if done == "undo":
+        return {"restored": just} if just.decision is None else {}
+    if just.decision is None or just.decision.vote.value != done:
+        return {}
+    return {"confirmed": just, "confirmed_word": _DONE_WORDS[done]}
+
+
+def _reason_problem(stage: Stage, vote: Vote, reason: str) -> str | None:
+    """What is wrong with the reason field for this vote at full text, said beside the field (the
+    service would refuse the decision with an error page); ``None`` when the service may judge it."""
+    if stage is not Stage.FULL_TEXT:
+        return None
+    if vote is Vote.EXCLUDE and not reason.strip():
+        return "Choose a reason to exclude this record at full text."
+    if vote is not Vote.EXCLUDE and reason.strip():
+        return "A reason goes only with an exclusion: clear the reason to include or mark maybe."
+    return None
 
 
 @router.post("/screen/{stage}")
 def screen_action(
+    request: Request,
     access: Reviewer,
     stage: str,
     shortcut: Annotated[str, Form()],
@@ -88,14 +147,20 @@ def screen_action(
     reason: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
     skip: Annotated[str, Form()] = "",
+    decision_id: Annotated[int | None, Form()] = None,
 ) -> Response:
-    """``shortcut``: i, e, m decide the record; u undoes the reviewer's latest decision; n skips it."""
+    """``shortcut``: i, e, m decide the record; u undoes the reviewer's latest decision (or
+    ``decision_id``, the one the confirmation names); n skips it."""
     chosen = _stage(stage)
     base = f"/p/{access.workspace.project.key}/screen/{chosen.value}"
     skipped = _skipped(skip)
+    params: dict[str, str | int] = {}
     if shortcut in KEYS:
         if record_id is None:
             raise UserError("the form names no record; reload the page")
+        problem = _reason_problem(chosen, KEYS[shortcut], reason)
+        if problem is not None:
+            return _refused(request, access, chosen, skipped, _Kept(record_id, reason, note, problem))
         decide(
             access.workspace,
             record_id,
@@ -105,16 +170,35 @@ def screen_action(
             reason=reason or None,
             note=note or None,
         )
+        params = {"done": KEYS[shortcut].value, "record": record_id}
     elif shortcut == "u":
-        undone = undo_decision(access.workspace, reviewer=access.reviewer, stage=chosen)
+        undone = undo_decision(
+            access.workspace, reviewer=access.reviewer, stage=chosen, decision_id=decision_id
+        )
         skipped = [i for i in skipped if i != undone.record_id]
+        params = {"done": "undo", "record": undone.record_id}
     elif shortcut == "n":
         if record_id is not None:
             skipped.append(record_id)
     else:
         raise UserError(f"{shortcut!r} is not a screening key", hint="Use i, e, m, u or n.")
-    target = f"{base}?skip={','.join(str(i) for i in skipped)}" if skipped else base
+    if skipped:
+        params = {"skip": ",".join(str(i) for i in skipped), **params}
+    target = f"{base}?{urlencode(params, safe=',')}" if params else base
     return RedirectResponse(target, status_code=303)
+
+
+def _refused(request: Request, access: Reviewer, chosen: Stage, skipped: list[int], kept: _Kept) -> Response:
+    """The screening page again for the same record, the reason field marked and the note kept. Were
+    another record chosen meanwhile (a colleague decided this one), the form's values would belong to
+    no record on the page: the error is then said on a page of its own."""
+    context = _screen_context(request, access, chosen, skipped, None)
+    shown = context.get("stored")
+    if not isinstance(shown, StoredRecord) or shown.id != kept.record_id:
+        raise UserError(f"record {kept.record_id} was not decided: {kept.error}")
+    response = page(request, access, "screen.html", **context, kept=kept)
+    response.status_code = 400
+    return response
 
 
 @router.get("/conflicts/{stage}", response_class=HTMLResponse)
