@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         StoredPair,
     )
     from synthesist.events import Event, LoggedEvent
+    from synthesist.events.query import EventQuery
     from synthesist.extraction.model import (
         Completion,
         ConsensusValue,
@@ -422,6 +423,14 @@ class EventRepository(Protocol):
     def list(
         self, *, types: Iterable[str] | None = None, limit: int | None = None, after_id: int = 0
     ) -> builtins.list[LoggedEvent]: ...
+    def newest(
+        self, query: EventQuery, *, limit: int, before: int | None = None, after: int | None = None
+    ) -> builtins.list[LoggedEvent]:
+        """Up to ``limit`` events matching ``query``, newest first (keyset paging by event id)."""
+
+    def count(self, query: EventQuery, *, after: int | None = None) -> int: ...
+    def actors(self, *, after: int = 0) -> builtins.list[str]: ...
+    def types(self, *, after: int = 0) -> builtins.list[str]: ...
 
 
 class SearchRunRepository(Protocol):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from synthesist.errors import NotFound
 from synthesist.events import Event, LoggedEvent
+from synthesist.events.query import EventQuery
 from synthesist.importing.batch import ImportBatch, ImportReject, NewBatch, SourceCount
 from synthesist.records.model import TEXT_FIELDS, Author, Record
 from synthesist.records.query import RecordFilter
@@ -335,6 +336,62 @@ class SqlEventRepository:
             # the newest `limit` events, still shown oldest first
             inner = query.order_by(None).order_by(e.c.id.desc()).limit(limit).subquery()
             query = sa.select(inner).order_by(inner.c.id)
+        return self._logged(query)
+
+    def newest(
+        self, query: EventQuery, *, limit: int, before: int | None = None, after: int | None = None
+    ) -> builtins.list[LoggedEvent]:
+        """Up to ``limit`` matching events, newest first: the newest ones; with ``before``, those just
+        older than that event id; with ``after``, those just newer. Keyset paging by id: as fast on
+        the last page of a long log as on the first (no OFFSET to skip)."""
+        e = schema.events
+        select = sa.select(e).where(*self._matching(query))
+        if after is not None:
+            # the oldest `limit` events newer than `after`, turned newest first below
+            inner = select.where(e.c.id > after).order_by(e.c.id).limit(limit).subquery()
+            return self._logged(sa.select(inner).order_by(inner.c.id.desc()))
+        if before is not None:
+            select = select.where(e.c.id < before)
+        return self._logged(select.order_by(e.c.id.desc()).limit(limit))
+
+    def count(self, query: EventQuery, *, after: int | None = None) -> int:
+        """How many events match (with ``after``: how many of them are newer than that event id)."""
+        e = schema.events
+        counted = sa.select(sa.func.count()).select_from(e).where(*self._matching(query))
+        if after is not None:
+            counted = counted.where(e.c.id > after)
+        return int(self._conn.execute(counted).scalar_one())
+
+    def actors(self, *, after: int = 0) -> builtins.list[str]:
+        """Everyone who appears in the log (with ``after``: in the events after that id), by name."""
+        return self._distinct(schema.events.c.actor, after)
+
+    def types(self, *, after: int = 0) -> builtins.list[str]:
+        """The event types the log holds (with ``after``: in the events after that id), by name."""
+        return self._distinct(schema.events.c.type, after)
+
+    def _distinct(self, column: sa.Column[str], after: int) -> builtins.list[str]:
+        e = schema.events
+        query = sa.select(column).where(e.c.project_id == self._project_id, e.c.id > after).group_by(column)
+        return sorted(self._conn.execute(query).scalars())
+
+    def _matching(self, query: EventQuery) -> builtins.list[sa.ColumnElement[bool]]:
+        e = schema.events
+        clauses: builtins.list[sa.ColumnElement[bool]] = [e.c.project_id == self._project_id]
+        if query.actor:
+            clauses.append(e.c.actor == query.actor)
+        prefix = query.type_prefix
+        if prefix is not None:
+            clauses.append(e.c.type.startswith(prefix, autoescape=True))
+        elif query.event_type:
+            clauses.append(e.c.type == query.event_type)
+        if query.starts is not None:
+            clauses.append(e.c.occurred_at >= query.starts)
+        if query.ends_before is not None:
+            clauses.append(e.c.occurred_at < query.ends_before)
+        return clauses
+
+    def _logged(self, query: sa.Select[Any]) -> builtins.list[LoggedEvent]:
         return [
             LoggedEvent(
                 row["id"], row["type"], row["actor"], _aware(row["occurred_at"]), dict(row["payload"])

@@ -121,10 +121,13 @@ def study_detail_in(
     return StudyDetail(found, by_question, found.appraisal.blind and bool(found.appraisal.answers))
 
 
-def waiting_studies(workspace: Workspace, reviewer: str) -> list[tuple[AppraisedStudy, list[str]]]:
+def waiting_studies(
+    workspace: Workspace, reviewer: str, view: AppraisalOverview | None = None
+) -> list[tuple[AppraisedStudy, list[str]]]:
     """The included studies with questions waiting for ``reviewer`` (to answer, or to check), and
-    which; a study whose category is still to be chosen is listed with no questions."""
-    view = appraisal_overview(workspace)
+    which; a study whose category is still to be chosen is listed with no questions. ``view``: an
+    overview the caller has just read (the dashboard), so it is not read again."""
+    view = view if view is not None else appraisal_overview(workspace)
     found: list[tuple[AppraisedStudy, list[str]]] = []
     for study in view.studies:
         if study.appraisal.status is StudyStatus.NEEDS_CATEGORY:

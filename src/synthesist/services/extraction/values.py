@@ -145,13 +145,16 @@ def included_extractions(workspace: Workspace) -> list[IncludedStudy]:
         return load_extractions(uow, extraction_form(workspace), views)
 
 
-def studies_to_extract(workspace: Workspace) -> list[IncludedStudy]:
+def studies_to_extract(
+    workspace: Workspace, studies: Sequence[IncludedStudy] | None = None
+) -> list[IncludedStudy]:
     """The included studies the acting reviewer has still to extract: in dual extraction those
     they have not completed (while a second extraction is wanted), otherwise those not complete
-    that they do not check as verifier."""
+    that they do not check as verifier. ``studies``: :func:`included_extractions` as the caller
+    has just read it (the dashboard)."""
     reviewer = workspace.actor
     wanted = []
-    for study in included_extractions(workspace):
+    for study in studies if studies is not None else included_extractions(workspace):
         try:
             may_extract(study, reviewer)
         except UserError:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from synthesist.dedup.model import DuplicateGroup, PairStatus
+from synthesist.errors import UserError
 from synthesist.events import LoggedEvent
 from synthesist.exporting.base import ExportItem, get_writer, writer_for_path
 from synthesist.importing.batch import ImportBatch, ImportReject, SourceCount
-from synthesist.records.query import RecordFilter
+from synthesist.records.query import Condition, RecordFilter
 from synthesist.records.stored import StoredRecord
 from synthesist.review.source_names import protocol_spelling
 from synthesist.screening.model import Stage, StageStatus
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from synthesist.reporting.prisma import PrismaCounts
 
 __all__ = [
+    "SEARCH_FIELDS",
     "ProjectStatus",
     "actor_names",
     "export_format",
@@ -34,6 +36,8 @@ __all__ = [
     "project_status",
     "read_log",
     "record_rejects",
+    "redact_log",
+    "search_records",
 ]
 
 
@@ -49,6 +53,23 @@ def list_records(
         total = uow.records.count(record_filter)
         page = list(uow.records.iterate(record_filter, limit=limit, offset=offset))
     return page, total
+
+
+SEARCH_FIELDS = {"title": "Title", "author": "Author", "doi": "DOI"}
+
+
+def search_records(
+    workspace: Workspace, text: str, field: str = "title", *, limit: int = 50, offset: int = 0
+) -> tuple[list[StoredRecord], int]:
+    """One page of the records whose ``field`` (title, any author, DOI) contains every word of
+    ``text``, case-insensitively (every record when ``text`` is blank), and how many match. Built on
+    the records' filter language, so the search runs in the database as ``--where "title~pain"``."""
+    if field not in SEARCH_FIELDS:
+        raise UserError(f"cannot search records by {field!r}", hint=f"Search by {', '.join(SEARCH_FIELDS)}.")
+    # a DOI is one word; elsewhere each word must appear, in any order
+    words = [text.strip()] if field == "doi" else [word.strip(".,;:()\"'") for word in text.split()]
+    record_filter = RecordFilter(tuple(Condition(field, "~", word) for word in words if word))
+    return list_records(workspace, record_filter, limit=limit, offset=offset)
 
 
 def get_record(workspace: Workspace, record_id: int) -> StoredRecord:
@@ -256,14 +277,20 @@ def read_log(
 ) -> list[LoggedEvent]:
     """The event log, oldest first, as the pages show it to the person asking: votes still blind
     to them and colleagues' codings are shown as hidden."""
+    with workspace.unit_of_work(write=False) as uow:
+        events = uow.events.list(types=types, limit=limit)
+    return redact_log(workspace, events)
+
+
+def redact_log(workspace: Workspace, events: list[LoggedEvent]) -> list[LoggedEvent]:
+    """The events as the person asking may see them. Each event is redacted on its own, so a page of
+    the log is redacted exactly as the whole log would be."""
     # Imported here: appraisal's and extraction's services (~40 ms with what they import) are needed
     # by the log, not by the other commands that import this module.
     from synthesist.services.appraisal.views import redact_blind_appraisal
     from synthesist.services.extraction.values import redact_blind_extraction
     from synthesist.services.synthesis.log_visibility import redact_hidden_codings
 
-    with workspace.unit_of_work(write=False) as uow:
-        events = uow.events.list(types=types, limit=limit)
     events = redact_blind_events(workspace, events, workspace.actor)
     events = redact_blind_appraisal(workspace, events, workspace.actor)
     events = redact_hidden_codings(workspace, events, workspace.actor)

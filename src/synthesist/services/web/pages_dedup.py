@@ -1,6 +1,7 @@
 """Read model of the duplicate review page: the counts, the review queue, the pair shown and the
-groups made so far, read from one unit of work (one consistent snapshot: a pair decided by a
-colleague meanwhile is either in the queue or decided, never both)."""
+groups made so far (a page of them, with their records' titles), read from one unit of work (one
+consistent snapshot: a pair decided by a colleague meanwhile is either in the queue or decided,
+never both)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 from synthesist.dedup.model import DuplicateGroup
 from synthesist.errors import NotFound
 from synthesist.ports import UnitOfWork
+from synthesist.records.stored import StoredRecord
 from synthesist.services.dedup.review import PairView, differing_fields, review_queue_in
 from synthesist.workspace import Workspace
 
 __all__ = [
+    "GROUPS_PER_PAGE",
     "DedupCounts",
     "DuplicatesPage",
     "duplicates_page",
@@ -32,7 +35,10 @@ class DuplicatesPage:
     status: DedupCounts
     queue: tuple[PairView, ...]  # the pairs waiting, most alike first
     shown: PairView | None  # the pair asked for, else the first waiting one
-    groups: tuple[DuplicateGroup, ...]
+    groups: tuple[DuplicateGroup, ...]  # the page of groups shown, in id order
+    group_records: dict[int, StoredRecord]  # their members (without raw fields), by record id
+    groups_page: int = 1
+    groups_pages: int = 1
 
     @property
     def position(self) -> int | None:
@@ -50,8 +56,14 @@ class DuplicatesPage:
         return tuple(view for view in self.queue if view.pair.id != shown)
 
 
-def duplicates_page(workspace: Workspace, pair_id: int | None = None) -> DuplicatesPage:
-    """The page with pair ``pair_id`` shown (decided already, or waiting), or the queue's first."""
+GROUPS_PER_PAGE = 50
+
+
+def duplicates_page(
+    workspace: Workspace, pair_id: int | None = None, *, groups_page: int = 1
+) -> DuplicatesPage:
+    """The page with pair ``pair_id`` shown (decided already, or waiting), or the queue's first, and
+    page ``groups_page`` of the duplicate groups with their members' titles (read in one query)."""
     with workspace.unit_of_work(write=False) as uow:
         queue = tuple(review_queue_in(uow))
         current = next((view for view in queue if view.pair.id == pair_id), None) if pair_id else None
@@ -60,7 +72,14 @@ def duplicates_page(workspace: Workspace, pair_id: int | None = None) -> Duplica
             shown = current or queue[0]
         elif pair_id is not None:
             shown = _decided_pair(uow, pair_id)  # decided already, or its records merged meanwhile
-        return DuplicatesPage(_counts(uow), queue, shown, tuple(uow.dedup.groups()))
+        groups = tuple(uow.dedup.groups())
+        pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
+        at = min(max(groups_page, 1), pages)
+        listed = groups[(at - 1) * GROUPS_PER_PAGE : at * GROUPS_PER_PAGE]
+        members = uow.records.get_many(
+            (record_id for group in listed for record_id in group.member_ids), with_raw=False
+        )
+        return DuplicatesPage(_counts(uow), queue, shown, listed, members, at, pages)
 
 
 def _decided_pair(uow: UnitOfWork, pair_id: int) -> PairView:

@@ -138,6 +138,9 @@ def _duplicates_page(
         next_pair=later[0].pair.id if later else None,
         later=later[:50],
         groups=shown.groups,
+        group_records=shown.group_records,
+        groups_page=shown.groups_page,
+        groups_pages=shown.groups_pages,
         message=message,
         can_decide=access.role.can_screen(),
         can_run=access.role.can_manage(),
@@ -153,6 +156,7 @@ def duplicates_page(
     outcome: Annotated[str, Query()] = "",
     group: Annotated[int | None, Query()] = None,
     undone: Annotated[int | None, Query()] = None,
+    groups_page: Annotated[int, Query(alias="groups")] = 1,
 ) -> Response:
     message = None
     if undone is not None:
@@ -163,7 +167,8 @@ def duplicates_page(
         message = f"Pair {decided}: the same study record, merged into duplicate group {group}."
     elif decided is not None and outcome == "different":
         message = f"Pair {decided}: different records; they stay apart in later runs."
-    return _duplicates_page(request, access, duplicates_page_view(access.workspace), message=message)
+    shown = duplicates_page_view(access.workspace, groups_page=groups_page)
+    return _duplicates_page(request, access, shown, message=message)
 
 
 @router.get("/duplicates/pairs/{pair_id}", response_class=HTMLResponse)
