@@ -44,7 +44,8 @@ def test_the_matrix_page_fragment_and_downloads(served: Served, coded: CodedProj
     assert "2 of 2 studies" not in page.text
 
     fragment = client.get(f"/p/{key}/matrix/fragment")
-    assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div class="table-scroll"><table')
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<div class="table-scroll"><table')
     assert "<html" not in fragment.text and fragment.headers["cache-control"] == "no-store"
     descriptive = client.get(f"/p/{key}/matrix/fragment?level=descriptive").text
     assert "Being listened to" in descriptive and ANALYTICAL not in descriptive
