@@ -100,6 +100,16 @@ class UserError(SynthesistError):
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
 
+class ReasonRefused(UserError):
+    """A decision's exclusion reason is missing, unknown, or given with a vote that takes none.
+    ``problem`` says which ("missing", "not an exclusion", "unknown"), so an adapter can say it
+    beside its own reason field in its own words."""
+
+    def __init__(self, message: str, *, problem: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problem = problem
+
+
 class ProjectNotFound(UserError):
     http_status = 404
 

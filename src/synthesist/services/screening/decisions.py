@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from synthesist.errors import Conflict, InvalidTransition, NotFound, UserError
+from synthesist.errors import Conflict, InvalidTransition, NotFound, ReasonRefused, UserError
 from synthesist.events import ScreeningDecided, ScreeningDecisionUndone
 from synthesist.ports import UnitOfWork
 from synthesist.records.clean import remove_controls
@@ -191,20 +191,27 @@ def _check_reason(workspace: Workspace, stage: Stage, vote: Vote, reason: str | 
     reasons = workspace.project.protocol.screening.exclusion_reasons
     if vote is not Vote.EXCLUDE:
         if reason and stage is Stage.FULL_TEXT:
-            raise UserError("a reason only goes with an exclusion", hint="Use --note for other remarks.")
+            raise ReasonRefused(
+                "a reason only goes with an exclusion",
+                problem="not an exclusion",
+                hint="Use --note for other remarks.",
+            )
         return reason
     if stage is Stage.TITLE_ABSTRACT or not reasons:
         if stage is Stage.FULL_TEXT and not reason:
-            raise UserError(
+            raise ReasonRefused(
                 "excluding at full text needs a reason",
+                problem="missing",
                 hint="Pass --reason; list the allowed reasons as exclusion_reasons in review.toml "
                 "[screening].",
             )
         return reason
     if not reason:
         listed = "; ".join(f"{n}. {text}" for n, text in enumerate(reasons, start=1))
-        raise UserError(
-            "excluding at full text needs one of the protocol's reasons", hint=f"--reason: {listed}"
+        raise ReasonRefused(
+            "excluding at full text needs one of the protocol's reasons",
+            problem="missing",
+            hint=f"--reason: {listed}",
         )
     if reason.isdigit() and 1 <= int(reason) <= len(reasons):
         return reasons[int(reason) - 1]
@@ -212,7 +219,11 @@ def _check_reason(workspace: Workspace, stage: Stage, vote: Vote, reason: str | 
         if known.casefold() == reason.casefold():
             return known
     listed = "; ".join(f"{n}. {text}" for n, text in enumerate(reasons, start=1))
-    raise UserError(f"{reason!r} is not an exclusion reason in review.toml", hint=f"Use one of: {listed}")
+    raise ReasonRefused(
+        f"{reason!r} is not an exclusion reason in review.toml",
+        problem="unknown",
+        hint=f"Use one of: {listed}",
+    )
 
 
 def undo_decision(

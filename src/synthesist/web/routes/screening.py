@@ -7,8 +7,8 @@ the form (``routes/fulltext.py`` serves it and takes uploads and "not retrieved"
 
 After a decision or an undo the POST redirects to the next record with ``done`` and ``record`` in
 the address, and that page confirms what was done, with an Undo for the decision named. A full-text
-exclusion without a reason (or a reason with another vote) shows the page again for the same
-record, the reason field marked and the note kept, instead of the service's error page.
+exclusion the service refuses for its reason (none, an unknown one, or one with another vote) shows
+the page again for the same record, the reason field marked and the note kept.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from synthesist.errors import NotFound, UserError
+from synthesist.errors import NotFound, ReasonRefused, UserError
 from synthesist.records.stored import StoredRecord
 from synthesist.screening.model import Stage, Vote
 from synthesist.services.screening.decisions import decide, resolve_conflict, undo_decision
@@ -125,16 +125,12 @@ def _confirmation(access: Reviewer, chosen: Stage, done: str, record_id: int) ->
     return {"confirmed": just, "confirmed_word": _DONE_WORDS[done]}
 
 
-def _reason_problem(stage: Stage, vote: Vote, reason: str) -> str | None:
-    """What is wrong with the reason field for this vote at full text, said beside the field (the
-    service would refuse the decision with an error page); ``None`` when the service may judge it."""
-    if stage is not Stage.FULL_TEXT:
-        return None
-    if vote is Vote.EXCLUDE and not reason.strip():
-        return "Choose a reason to exclude this record at full text."
-    if vote is not Vote.EXCLUDE and reason.strip():
-        return "A reason goes only with an exclusion: clear the reason to include or mark maybe."
-    return None
+# The service's refusals of the reason field, said beside the field in the page's words (the
+# service's messages name the command line's --reason)
+_REASON_WORDS = {
+    "missing": "Choose a reason to exclude this record at full text.",
+    "not an exclusion": "A reason goes only with an exclusion: clear the reason to include or mark maybe.",
+}
 
 
 @router.post("/screen/{stage}")
@@ -158,18 +154,19 @@ def screen_action(
     if shortcut in KEYS:
         if record_id is None:
             raise UserError("the form names no record; reload the page")
-        problem = _reason_problem(chosen, KEYS[shortcut], reason)
-        if problem is not None:
-            return _refused(request, access, chosen, skipped, _Kept(record_id, reason, note, problem))
-        decide(
-            access.workspace,
-            record_id,
-            chosen,
-            KEYS[shortcut],
-            reviewer=access.reviewer,
-            reason=reason or None,
-            note=note or None,
-        )
+        try:
+            decide(
+                access.workspace,
+                record_id,
+                chosen,
+                KEYS[shortcut],
+                reviewer=access.reviewer,
+                reason=reason or None,
+                note=note or None,
+            )
+        except ReasonRefused as refused:
+            said = _REASON_WORDS.get(refused.problem, refused.message)
+            return _refused(request, access, chosen, skipped, _Kept(record_id, reason, note, said))
         params = {"done": KEYS[shortcut].value, "record": record_id}
     elif shortcut == "u":
         undone = undo_decision(
