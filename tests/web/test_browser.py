@@ -14,9 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +30,6 @@ if CHROMIUM is None:
         allow_module_level=True,
     )
 
-import uvicorn  # noqa: E402
 
 from synthesist.review.accounts import Role  # noqa: E402
 from synthesist.review.project import find_project  # noqa: E402
@@ -46,6 +42,7 @@ from synthesist.web import create_app  # noqa: E402
 from synthesist.workspace import Workspace, open_workspace  # noqa: E402
 from tests.helpers import ris_text  # noqa: E402
 from tests.web.conftest import PASSWORD, REVIEWERS, _configure  # noqa: E402
+from tests.web.serving import serve_in_thread  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -135,24 +132,10 @@ def site(tmp_path: Path) -> Iterator[Site]:
     add_member(workspace, "lukasz", Role.REVIEWER)
     add_member(workspace, "olwen", Role.OWNER)
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other workers
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(workspace), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
     try:
-        yield Site(f"http://127.0.0.1:{port}", workspace, _artifacts())
+        with serve_in_thread(create_app(workspace)) as url:
+            yield Site(url, workspace, _artifacts())
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         workspace.close()
 
 

@@ -15,17 +15,12 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from synthesist.review.accounts import Role
 from synthesist.screening.model import Stage, StageStatus
@@ -38,6 +33,7 @@ from synthesist.services.screening.decisions import overview
 from synthesist.services.site import init_site, open_site_review, set_site_admin
 from synthesist.workspace import Accounts, open_accounts
 from tests.helpers import ris_text
+from tests.web.serving import serve_in_thread
 from tests.web.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     TIMEOUT_MS,
     _artifacts,
@@ -104,28 +100,6 @@ class TeamSite:
             page.set_viewport_size(size)
 
 
-@contextmanager
-def serve_in_thread(app: FastAPI) -> Iterator[str]:
-    """``app`` served by uvicorn on a free localhost port, in a thread; its lifespan runs, so the
-    site's databases are closed when it stops."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 @pytest.fixture
 def team_site(tmp_path: Path, database_url: str | None) -> Iterator[TeamSite]:
     """A new site (SQLite files, or the fixture's PostgreSQL database) whose one user is its
@@ -138,7 +112,7 @@ def team_site(tmp_path: Path, database_url: str | None) -> Iterator[TeamSite]:
     set_site_admin(accounts, OWNER)
     team = None
     try:
-        with serve_in_thread(create_site_app(site.root)) as url:
+        with serve_in_thread(create_site_app(site.root), lifespan="on") as url:
             # the site's job worker, started with the server as `synthesist serve` starts it
             workers = start_embedded_workers(site.queue_url)
             try:

@@ -6,14 +6,10 @@ in ``NEEDS`` with an example, and a route neither fillable nor named fails the t
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 
 from synthesist.review.accounts import Role
 from synthesist.review.project import find_project
@@ -22,6 +18,7 @@ from synthesist.web import create_app
 from synthesist.web.app import api_routes
 from synthesist.workspace import open_workspace
 from tests.demo_copies import demo_copy
+from tests.web.serving import serve_in_thread
 from tests.web.test_browser import PASSWORD, TIMEOUT_MS, browser, sync_api  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("worked-example")]
@@ -51,22 +48,11 @@ def worked_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]
         add_user(workspace, "owner", PASSWORD)
         add_member(workspace, "owner", Role.OWNER)
         app = create_app(workspace)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
+        paths = [route.path for route in api_routes(app) if "GET" in route.methods]
         try:
-            paths = [route.path for route in api_routes(app) if "GET" in route.methods]
-            yield Served(f"http://127.0.0.1:{sock.getsockname()[1]}", workspace.project.key, paths)
+            with serve_in_thread(app) as url:
+                yield Served(url, workspace.project.key, paths)
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
             workspace.close()
 
 

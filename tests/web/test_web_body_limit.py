@@ -20,7 +20,8 @@ from starlette.types import Message, Receive, Scope, Send
 from synthesist.services.fulltext.reports import list_reports
 from synthesist.web.body_limit import BodyLimit, BodyLimits, upload_check_for
 from tests.web.conftest import Served, csrf_of
-from tests.web.test_web_fulltext import _to_full_text, _uvicorn
+from tests.web.serving import serve_in_thread
+from tests.web.test_web_fulltext import _to_full_text
 
 BOUNDARY = "synthesist-test-boundary"
 CHUNK = 16 * 1024
@@ -200,7 +201,7 @@ def test_a_report_with_an_unusable_file_name_is_refused_with_400_and_nothing_wri
 
 
 def test_a_real_server_answers_413_to_a_chunked_body_over_the_limit(served: Served) -> None:
-    with _uvicorn(served) as url:
+    with serve_in_thread(served.app) as url:
         host, port = url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=5) as sock:
             sock.sendall(

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,7 @@ from synthesist.services.fulltext.reports import attach_report, list_reports, no
 from synthesist.services.screening.decisions import decide
 from tests.fulltext.pdfs import write_pdf
 from tests.web.conftest import PASSWORD, Served, csrf_of
+from tests.web.serving import serve_in_thread
 
 
 def _to_full_text(served: Served, *record_ids: int) -> None:
@@ -162,7 +158,7 @@ def test_the_pdf_shows_in_a_real_browser_beside_the_decision_form(served: Served
     key = served.a.project.key
     notes = tmp_path / "supplement.txt"
     notes.write_text("Supplementary interview guide", encoding="utf-8")
-    with _uvicorn(served) as base, sync_api.sync_playwright() as playwright:
+    with serve_in_thread(served.app) as base, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
         try:
             page = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900}).new_page()
@@ -207,25 +203,3 @@ def test_the_pdf_shows_in_a_real_browser_beside_the_decision_form(served: Served
             assert [r.file_name for r in list_reports(served.a, 1)] == ["cooper-2008.pdf", "supplement.txt"]
         finally:
             browser.close()
-
-
-@contextmanager
-def _uvicorn(served: Served) -> Iterator[str]:
-    """The app served by uvicorn in a background thread on a free port."""
-    import uvicorn
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(served.app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
