@@ -98,6 +98,10 @@ events = sa.Table(
     sa.Column("actor", sa.Text, nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("payload", Json, nullable=False),
+    # the log page filters a project's events by person or by type and pages them newest first
+    # (events/query.py): each filter reads its own index in id order instead of scanning the project
+    sa.Index("ix_events_project_actor", "project_id", "actor", "id"),
+    sa.Index("ix_events_project_type", "project_id", "type", "id"),
 )
 
 dedup_runs = sa.Table(
