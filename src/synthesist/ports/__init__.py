@@ -199,6 +199,10 @@ class DedupRepository(Protocol):
     def counts(self) -> tuple[int, int]:
         """(number of groups, number of duplicate records i.e. members that are not primary)."""
 
+    def open_pair_count(self) -> int:
+        """How many pending pairs wait for review: the review queue's length, counted in the database
+        (a pair whose two records are already in one group is not waiting)."""
+
 
 class ScreeningRepository(Protocol):
     """Screening decisions, kept as made; undoing stamps a decision undone. Seed studies: at most

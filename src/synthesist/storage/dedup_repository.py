@@ -352,6 +352,24 @@ class SqlDedupRepository:
         )
         return int(self._conn.execute(groups).scalar_one()), int(self._conn.execute(duplicates).scalar_one())
 
+    def open_pair_count(self) -> int:
+        first, second = _members.alias("first_member"), _members.alias("second_member")
+        # a pending pair whose records a merge has already put in one group is settled by it
+        same_group = (
+            sa.select(sa.literal(1))
+            .select_from(first.join(second, first.c.group_id == second.c.group_id))
+            .where(
+                first.c.record_id == _pairs.c.first_record_id,
+                second.c.record_id == _pairs.c.second_record_id,
+            )
+        )
+        query = sa.select(sa.func.count()).where(
+            _pairs.c.project_id == self._project_id,
+            _pairs.c.status == PairStatus.PENDING.value,
+            ~same_group.exists(),
+        )
+        return int(self._conn.execute(query).scalar_one())
+
     def _group_row(self, group_id: int) -> sa.RowMapping:
         query = sa.select(_groups).where(_groups.c.id == group_id, _groups.c.project_id == self._project_id)
         row = self._conn.execute(query).mappings().first()

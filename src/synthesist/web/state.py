@@ -9,12 +9,15 @@ import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from synthesist.ports import UnitOfWork
+from synthesist.review.accounts import Role
 from synthesist.screening.model import Stage
 from synthesist.services.screening.decisions import ScreeningOverview
 from synthesist.services.screening.overview_cache import OverviewCache
 from synthesist.services.screening.queue import NextRecord
 from synthesist.services.screening.ranking_store import next_record_in, offer, request_training
 from synthesist.services.web.pages_screening import ScreenPage, screen_page_in
+from synthesist.services.web.waiting_counts import WaitingCache, WaitingCounts
 from synthesist.workspace import Accounts, Workspace
 
 __all__ = ["WebState"]
@@ -33,7 +36,24 @@ class WebState:
     # A lock per project, because FastAPI runs requests in a thread pool and a cache is not
     # thread-safe; held only while the cache reads, which after the first read takes milliseconds.
     _overview_locks: dict[str, threading.Lock] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)  # guards the two dicts only
+    # The menu's counts of work waiting, per project, built on the overview cache (thread-safe each).
+    _waiting: dict[str, WaitingCache] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # guards the dicts only
+
+    def waiting(self, workspace: Workspace, reviewer: str, role: Role) -> WaitingCounts:
+        """What waits for the reviewer, for the review's menu on every page: from the overview cache
+        the screening page reads, so a page after a decision reads only that record again."""
+        key = workspace.project.key
+        with self._lock:
+            cache = self._overviews.setdefault(key, OverviewCache())
+            lock = self._overview_locks.setdefault(key, threading.Lock())
+            waiting = self._waiting.setdefault(key, WaitingCache())
+
+        def overview(uow: UnitOfWork, seen: int) -> ScreeningOverview:
+            with lock:
+                return cache.read(uow, workspace, seen=seen)
+
+        return waiting.read(workspace, reviewer, role, overview)
 
     def next_with_overview(
         self, workspace: Workspace, reviewer: str, stage: Stage, skip: Collection[int]

@@ -43,9 +43,11 @@ class OverviewCache:
         # event other than a decision, which makes the next read a full one
         self.context: QueueContext | None = None
 
-    def read(self, uow: UnitOfWork, workspace: Workspace) -> ScreeningOverview:
+    def read(self, uow: UnitOfWork, workspace: Workspace, *, seen: int | None = None) -> ScreeningOverview:
         """The overview as of this unit of work. Only the records of the decisions and undos logged
-        since the last full read, and not yet applied, are read again.
+        since the last full read, and not yet applied, are read again. ``seen``: the newest event the
+        caller has read in the log; where everything would be read, the last full read will do if it
+        saw that event already (the menu's counts on the page the screening page has just read).
 
         Everything is read again when anything else was logged (an import, a merge, a full text
         attached...), when many events came in, when the protocol's screening rules changed, for a
@@ -57,6 +59,10 @@ class OverviewCache:
         incremental = rules == self._rules and all(rule.mode != "single-verified" for rule in rules.values())
         previous, base = self.last, self._base_event
         recent = time.monotonic() - self._full_read_at < _FULL_READ_EVERY
+        # a single-verified stage (same rules, yet not incremental) would be read in full again
+        seen_already = seen is not None and base is not None and seen <= base
+        if previous is not None and rules == self._rules and not incremental and seen_already and recent:
+            return previous
         if previous is not None and base is not None and incremental and recent:
             # one query: the events since the last full read (the newest of them when too many)
             events = uow.events.list(after_id=base, limit=_MAX_EVENTS_APPLIED + 1)
