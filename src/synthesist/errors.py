@@ -86,15 +86,20 @@ class SynthesistError(Exception):
 
 
 class UserError(SynthesistError):
-    """Something the user can fix; the message says what and how."""
+    """Something the user can fix; the message says what and how. ``field`` names the input at
+    fault when one is (a service's parameter: ``"file"``, ``"reason"``, ``"new_code"``), so a web
+    form can say the message beside that field and keep what was typed; a service may set it on a
+    refusal raised deeper down before raising it on, keeping its type, message and exit code."""
 
     exit_code: int = 1
     http_status: int = 400
+    field: str | None = None
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.field = field
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"

@@ -1,7 +1,9 @@
 """Coding in a real browser (Playwright and Debian's Chromium, as in ``test_browser.py``, whose site,
 browser and helpers this reuses): a reviewer selects words of a study's findings, applies a code
 that sits under a theme, and the theme × study matrix open in another tab updates by itself (its
-cell for that theme and study counts one more). Screenshots go to ``test-artifacts/browser/``."""
+cell for that theme and study counts one more); and a coding refused for its new code's name comes
+back with the error beside it, the memo kept and the selection still marked. Screenshots go to
+``test-artifacts/browser/``."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from synthesist.services.synthesis.coding import document_view
 from tests.web._coding_fixtures import ANALYTICAL, add_coded_studies
 from tests.web.test_browser import Site, _assert_labelled, _login, _shot, browser, site, sync_api
 
@@ -95,4 +98,54 @@ def test_a_reviewer_codes_a_selection_and_the_open_matrix_counts_it(
     assert matrix.locator("figure.prisma svg").count() == 1
     _shot(site, matrix, "coding-06-outputs")
     assert made.documents
+    aoife.context.close()
+
+
+def test_a_refused_coding_comes_back_with_the_error_the_memo_and_the_selection_marked(
+    site: Site, browser: sync_api.Browser, tmp_path: Path
+) -> None:
+    """A new code's name that exists already: the page comes back (no error page) with the message
+    beside the name and the focus on it, the memo as typed and the selection still selected, marked
+    in the text; choosing the existing code then codes the same words with the memo."""
+    made = add_coded_studies(site.workspace, tmp_path)
+    key = site.workspace.project.key
+    aoife = _login(browser, site, "aoife", "coding-10-aoife")
+    aoife.goto(f"/p/{key}/coding/{made.documents[1]}")
+    words = "felt listened to"
+    start = aoife.evaluate(SELECT_JS, words)
+    aoife.wait_for_function("document.getElementById('sel-start').value !== ''")
+    aoife.get_by_label("Or a new code").fill("Being Listened To")  # "being listened to" exists
+    memo = "Her words, not the authors'"
+    aoife.get_by_label("Memo (optional)").fill(memo)
+    with aoife.expect_navigation():
+        aoife.get_by_role("button", name="Apply code").click()
+
+    assert aoife.title().startswith("Not coded: ")
+    error = aoife.locator("#apply-error")
+    assert "exists already" in error.inner_text()
+    assert aoife.evaluate("document.activeElement.id") == "new-code", "the field at fault has the focus"
+    assert aoife.get_attribute("#new-code", "aria-describedby") == "apply-error"
+    assert aoife.input_value("#new-code") == "Being Listened To"
+    assert aoife.input_value("#memo") == memo
+    assert aoife.input_value("#sel-start") == str(start)
+    assert aoife.input_value("#sel-quote") == words
+    assert f"Selection kept: “{words}”" in aoife.inner_text("#selection-status")
+    assert aoife.locator("#clear-selection").is_visible()
+    marked = aoife.evaluate(
+        "() => { const kept = CSS.highlights.get('kept-selection');"
+        " return kept ? [...kept][0].toString() : null; }"
+    )
+    assert marked == words, "the kept selection is marked in the text"
+    _assert_labelled(aoife)
+    _shot(site, aoife, "coding-11-refused")
+
+    aoife.fill("#new-code", "")
+    aoife.get_by_label("Existing code").select_option("being listened to")
+    with aoife.expect_navigation():
+        aoife.get_by_role("button", name="Apply code").click()
+    assert "Coded “being listened to”" in aoife.inner_text("[role=status].done")
+    assert aoife.locator("mark.coded .piece").first.inner_text() == words
+    [coding] = [c for c in document_view(site.workspace, made.documents[1]).codings if c.coder == "aoife"]
+    assert coding.memo == memo and coding.start == start
+    assert aoife.evaluate("CSS.highlights.has('kept-selection')") is False
     aoife.context.close()

@@ -122,7 +122,7 @@ def test_a_reviewer_marks_a_record_not_retrieved_with_a_reason(served: Served) -
     token = csrf_of(page.text)
 
     no_reason = aoife.post(f"/p/{key}/records/1/not-retrieved", data={"csrf_token": token, "reason": " "})
-    assert no_reason.status_code == 400 and "say why" in no_reason.text
+    assert no_reason.status_code == 400 and "Say why" in no_reason.text
 
     marked = aoife.post(
         f"/p/{key}/records/1/not-retrieved",

@@ -82,8 +82,13 @@ def attach_report(
     """Copy ``path`` into the project folder as a report of ``record_id`` and store its text page
     by page. The same file twice on one record is refused; a different file with a name already
     used is stored under a new name. Withdraws a "not retrieved" mark on the record."""
-    # refuses a damaged, protected, unknown or expanding file before any write
-    extracted = extract_text(path, workspace.project.protocol.limits.file_limits())
+    # refuses a damaged, protected, unknown or expanding file before any write; said of the file,
+    # so the web's upload form shows it beside its file field
+    try:
+        extracted = extract_text(path, workspace.project.protocol.limits.file_limits())
+    except UserError as refused:
+        refused.field = "file"
+        raise
     sha256, size = file_digest(path)
     name = safe_name(file_name or path.name)
     copy: Path | None = None
@@ -105,6 +110,7 @@ def attach_report(
                         f"{path.name}: this file is already attached to record {record_id} "
                         f"as report {report.id} ({report.stored_path})",
                         hint="`synthesist fulltext list` shows the reports.",
+                        field="file",
                     )
             warnings = tuple(
                 f"the same file is attached to record {report.record_id} (report {report.id}): are the "
@@ -169,6 +175,7 @@ def mark_not_retrieved(workspace: Workspace, record_id: int, reason: str) -> Ret
     if not reason:
         raise UserError(
             "say why the full text could not be retrieved",
+            field="reason",
             hint='Pass --reason, e.g. --reason "not available from the library or the authors".',
         )
     with workspace.unit_of_work() as uow:

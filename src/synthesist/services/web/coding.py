@@ -12,15 +12,16 @@ picks whole segments, optionally narrowed to a phrase within them, exactly like 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from synthesist.errors import UserError
+from synthesist.errors import ChangedMeanwhile, DatabaseError, Forbidden, StorageFull, UserError
 from synthesist.services.synthesis.codes import create_code_in
 from synthesist.services.synthesis.coding import apply_in, check_coder
 from synthesist.services.synthesis.documents import load_document
 from synthesist.services.synthesis.outputs import included_rows, study_ratings
-from synthesist.services.synthesis.refs import find_code
+from synthesist.services.synthesis.refs import find_code, find_theme
 from synthesist.services.synthesis.snapshot import coding_snapshot
 from synthesist.synthesis.matrix import code_themes, counts_as_evidence, theme_matrix
 from synthesist.synthesis.model import Code, Coding, CodingSnapshot, Document, Theme, ThemeLevel
@@ -55,18 +56,51 @@ class SpanChoice:
     phrase: str = ""
 
 
+# Refusals that are no input's fault: the database's, or the person's right to code at all
+_NOT_AN_INPUT = (DatabaseError, StorageFull, ChangedMeanwhile, Forbidden)
+
+
+@contextmanager
+def _said_of(field: str, *, hint: str | None = None) -> Iterator[None]:
+    """A refusal raised in the block is about ``field`` (set on it, so the page shows it beside that
+    field and keeps the rest of the form); ``hint``, when given, replaces one naming the command line."""
+    try:
+        yield
+    except UserError as refused:
+        if not isinstance(refused, _NOT_AN_INPUT):
+            refused.field = field
+            if hint is not None:
+                refused.hint = hint
+        raise
+
+
+# The page's own hints, where the service's name the command line (``code remove``, ``--segment``):
+# on the page a coding has a Remove button, and a selection is made with the mouse or the ticks
+_OVERLAP_HINT = (
+    "One coder applies a code once to a passage: remove your earlier coding (its Remove button is "
+    "under its segment) and code the whole passage."
+)
+
+_NAME_TAKEN_HINT = "Choose that code from the list above, or give the new code another name."
+_SELECT_AGAIN = "The text may have changed since the page was loaded: select the words again."
+_PHRASE_HINT = "Type the words as the text has them, tick the segment they are in, or select them."
+
+
 def _offsets(document: Document, choice: SpanChoice) -> tuple[int, int]:
+    """The span chosen; a refusal is said of the ``selection``."""
     if choice.start is not None and choice.end is not None:
         seen = choice.quote
-        if not seen or document.text[choice.start : choice.end] == seen:
-            return resolve_span(document, SpanRequest(span=(choice.start, choice.end)))
-        return resolve_span(document, SpanRequest(text=seen))  # the text moved: find the words
+        with _said_of("selection", hint=_SELECT_AGAIN):
+            if not seen or document.text[choice.start : choice.end] == seen:
+                return resolve_span(document, SpanRequest(span=(choice.start, choice.end)))
+            return resolve_span(document, SpanRequest(text=seen))  # the text moved: find the words
     segment = None
     if choice.segments:
         numbers = sorted(set(choice.segments))
         if numbers[-1] - numbers[0] + 1 != len(numbers):
             raise UserError(
                 f"segments {', '.join(map(str, numbers))} are not next to each other",
+                field="selection",
                 hint="A coding is one passage: tick adjacent segments, or code each passage on its own.",
             )
         segment = f"{numbers[0]}-{numbers[-1]}"
@@ -74,9 +108,11 @@ def _offsets(document: Document, choice: SpanChoice) -> tuple[int, int]:
     if segment is None and phrase is None:
         raise UserError(
             "say which text to code",
+            field="selection",
             hint="Select the words in the text, tick one or more adjacent segments, or type a phrase.",
         )
-    return resolve_span(document, SpanRequest(segment=segment, text=phrase))
+    with _said_of("selection", hint=_PHRASE_HINT if phrase else None):
+        return resolve_span(document, SpanRequest(segment=segment, text=phrase))
 
 
 def code_selection(
@@ -92,17 +128,21 @@ def code_selection(
 ) -> Coding:
     """Apply ``code`` (an existing code's name) or ``new_code`` (created here, under ``theme`` when
     one is named) to the chosen span as the workspace's actor. One transaction: a refused coding
-    (an overlap, an empty span) leaves no new code behind."""
+    (an overlap, an empty span) leaves no new code behind. A refusal of one input names it in its
+    ``field``: ``code``, ``new_code``, ``theme``, ``kind`` or ``selection``."""
     who = check_coder(workspace.actor)
-    span_kind = parse_kind(kind)
+    with _said_of("kind"):
+        span_kind = parse_kind(kind)
     if bool(code.strip()) == bool(new_code.strip()):
         raise UserError(
             "choose one code: an existing one from the list, or type the name of a new one",
+            field="code",
             hint="Leave the list on “—” to create the new code you typed.",
         )
     if theme.strip() and not new_code.strip():
         raise UserError(
             "a theme can only be given to a new code here",
+            field="theme",
             hint="Put an existing code under a theme with synthesist theme assign CODE THEME.",
         )
     with workspace.unit_of_work() as uow:
@@ -110,10 +150,18 @@ def code_selection(
         start, end = _offsets(document, choice)
         if new_code.strip():
             themes = [theme.strip()] if theme.strip() else []
-            chosen = create_code_in(uow, workspace, new_code, themes=themes)
+            with _said_of("theme"):  # looked up first, so that only the name's refusal is the new code's
+                for name in themes:
+                    find_theme(uow.synthesis.themes(), name)
+            with _said_of("new_code", hint=_NAME_TAKEN_HINT):
+                chosen = create_code_in(uow, workspace, new_code, themes=themes)
         else:
-            chosen = find_code(uow.synthesis.codes(), code)
-        coding = apply_in(uow, workspace, document, chosen, start, end, kind=span_kind, coder=who, memo=memo)
+            with _said_of("code"):
+                chosen = find_code(uow.synthesis.codes(), code)
+        with _said_of("selection", hint=_OVERLAP_HINT):  # the code is on this text already
+            coding = apply_in(
+                uow, workspace, document, chosen, start, end, kind=span_kind, coder=who, memo=memo
+            )
         uow.commit()
     return coding
 

@@ -7,10 +7,15 @@ and the words seen there), or, without the script or from the keyboard, by ticki
 segments and optionally typing a phrase within them — the same requests as ``synthesist code apply
 --span``, ``--segment`` and ``--text``. A reviewer sees their own codings and the consensus ones:
 a colleague's coding stays out of sight until the coders compare, so it cannot steer them.
+
+A coding the service refuses for one of its inputs (its ``field`` names it: no code or two, a new code's
+name that is taken, a selection that holds no text or is not in the document any more) shows the
+page again with the message beside that field and everything the coder typed or selected kept.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -29,6 +34,7 @@ from synthesist.services.web.pages_coding import (
 )
 from synthesist.synthesis.model import SpanKind
 from synthesist.web.auth import Member, Reviewer
+from synthesist.web.refusals import said
 from synthesist.web.routes.projects import page
 
 __all__ = ["router"]
@@ -50,6 +56,31 @@ def coding_document(
     document_id: int,
     done: Annotated[str, Query()] = "",
 ) -> Response:
+    return _document_page(request, access, document_id, done=done)
+
+
+@dataclass(frozen=True)
+class KeptApply:
+    """What a refused "Apply a code" form held, shown again with ``error`` beside ``field`` (the
+    service's input at fault: code, new_code, theme, kind or selection)."""
+
+    field: str
+    error: str
+    code: str = ""
+    new_code: str = ""
+    theme: str = ""
+    kind: str = "interpretation"
+    start: str = ""
+    end: str = ""
+    quote: str = ""
+    segments: frozenset[int] = frozenset()
+    phrase: str = ""
+    memo: str = ""
+
+
+def _document_page(
+    request: Request, access: Member, document_id: int, *, done: str = "", kept: KeptApply | None = None
+) -> Response:
     shown = coding_document_page(access.workspace, document_id, access.reviewer)
     return page(
         request,
@@ -63,6 +94,7 @@ def coding_document(
         kinds=KIND_WORDS,
         can_code=access.role.can_screen(),
         done=done,
+        kept=kept,
     )
 
 
@@ -77,12 +109,13 @@ def _int_or_none(text: str) -> int | None:
     if not text:
         return None
     if not text.lstrip("-").isdigit():
-        raise UserError(f"{text!r} is not a character offset; select the text again")
+        raise UserError(f"{text!r} is not a character offset; select the text again", field="selection")
     return int(text)
 
 
 @router.post("/coding/{document_id}/apply")
 def coding_apply(
+    request: Request,
     access: Reviewer,
     document_id: int,
     code: Annotated[str, Form()] = "",
@@ -96,16 +129,46 @@ def coding_apply(
     phrase: Annotated[str, Form()] = "",
     memo: Annotated[str, Form()] = "",
 ) -> Response:
-    choice = SpanChoice(
-        start=_int_or_none(start),
-        end=_int_or_none(end),
-        quote=quote,
-        segments=segment or [],
-        phrase=phrase,
-    )
-    coding = code_selection(
-        access.workspace, document_id, choice, code=code, new_code=new_code, theme=theme, kind=kind, memo=memo
-    )
+    """Code the span; a refusal of one input shows the page again (not a redirect: the form's
+    values would be lost), the message beside the field at fault and every value kept."""
+    try:
+        choice = SpanChoice(
+            start=_int_or_none(start),
+            end=_int_or_none(end),
+            quote=quote,
+            segments=segment or [],
+            phrase=phrase,
+        )
+        coding = code_selection(
+            access.workspace,
+            document_id,
+            choice,
+            code=code,
+            new_code=new_code,
+            theme=theme,
+            kind=kind,
+            memo=memo,
+        )
+    except UserError as refused:
+        if refused.field is None:  # not the form's fault: the error page says it
+            raise
+        kept = KeptApply(
+            refused.field,
+            said(refused),
+            code=code,
+            new_code=new_code,
+            theme=theme,
+            kind=kind,
+            start=start,
+            end=end,
+            quote=quote,
+            segments=frozenset(segment or []),
+            phrase=phrase,
+            memo=memo,
+        )
+        response = _document_page(request, access, document_id, kept=kept)
+        response.status_code = refused.http_status
+        return response
     name = new_code.strip() or code.strip()
     return _back(access, document_id, f"Coded “{name}” (coding {coding.id}).", f"#coding-{coding.id}")
 

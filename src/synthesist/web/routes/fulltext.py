@@ -6,6 +6,11 @@ The file route is the one response of the app that may be framed, and only by th
 form; every other page keeps the app's "no framing" headers. Reports are read through the services,
 which only see the current project's reports, so a report of another project is 404 like anything
 else that is not the member's.
+
+An upload or a "not retrieved" mark refused for its own input (the error's ``field``: a file that
+cannot be read, is too large or is attached already; no reason) shows the full-text screening page
+again for the same record, the message beside the file field or the reason field and the reason kept
+(a browser never keeps a chosen file, so the message asks for it again).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -23,10 +29,16 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from synthesist.errors import NotFound, UserError
 from synthesist.fulltext.model import Report
+from synthesist.records.stored import StoredRecord
+from synthesist.screening.model import Stage
 from synthesist.services.fulltext.reports import attach_report, list_reports, mark_not_retrieved, report_text
 from synthesist.services.records.uploads import TEMPORARY_UPLOAD_PREFIX
 from synthesist.web.auth import Member, Reviewer
+from synthesist.web.refusals import said
 from synthesist.web.routes.projects import page
+
+# the screening page's own context, so that a refused form shows that page again for its record
+from synthesist.web.routes.screening import _screen_context, _skipped
 from synthesist.workspace import Workspace
 
 __all__ = ["FRAMEABLE_HEADERS", "router"]
@@ -104,14 +116,16 @@ def _upload_name(sent: str | None) -> str:
     400 saying what is wrong with it: the name is the reviewer's, so it is refused, not rewritten."""
     name = re.split(r"[\\/]", sent or "")[-1].strip()
     if not name:
-        raise UserError("choose a file to attach", hint="A PDF, Word (.docx) or plain text (.txt) file.")
+        raise UserError(
+            "choose a file to attach", field="file", hint="A PDF, Word (.docx) or plain text (.txt) file."
+        )
     rename = "Rename the file (e.g. smith-2019.pdf) and attach it again."
     if name in (".", ".."):
-        raise UserError(f"{name!r} is not a file name", hint=rename)
+        raise UserError(f"{name!r} is not a file name", field="file", hint=rename)
     if any(unicodedata.category(char) == "Cc" for char in name):
-        raise UserError("the file name contains control characters", hint=rename)
+        raise UserError("the file name contains control characters", field="file", hint=rename)
     if len(name.encode("utf-8", "surrogatepass")) > _MAX_NAME_BYTES:
-        raise UserError(f"the file name is too long ({len(name)} characters)", hint=rename)
+        raise UserError(f"the file name is too long ({len(name)} characters)", field="file", hint=rename)
     return name
 
 
@@ -125,14 +139,49 @@ def _save_upload(upload: UploadFile, folder: Path) -> Path:
             if size > MAX_UPLOAD_BYTES:
                 raise UserError(
                     f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+                    field="file",
                     hint="Attach it from the command line: synthesist fulltext attach RECORD FILE",
                 )
             out.write(chunk)
     return target
 
 
+@dataclass(frozen=True)
+class PanelKept:
+    """What a refused form of the full-text panel held: ``field`` is "file" (the upload) or
+    "reason" (not retrieved), ``error`` the words shown beside it."""
+
+    field: str
+    error: str
+    reason: str = ""
+
+
+# The reason's one refusal is its absence, said beside the field in the page's words (the service's
+# hint names the command line's --reason)
+_NO_REASON = (
+    "Say why the full text could not be retrieved, e.g. not available from the library or the authors."
+)
+_FILE_AGAIN = "Nothing was attached: choose the file again, or another one."
+
+
+def _refused(
+    request: Request, access: Reviewer, record_id: int, skip: str, refused: UserError, kept: PanelKept
+) -> Response:
+    """The full-text screening page again for the same record, the field marked and its input kept.
+    Were another record chosen meanwhile (a colleague decided this one), the form would belong to no
+    record on the page: the refusal is then said on a page of its own."""
+    context = _screen_context(request, access, Stage.FULL_TEXT, _skipped(skip), None)
+    shown = context.get("stored")
+    if not isinstance(shown, StoredRecord) or shown.id != record_id or "fulltext" not in context:
+        raise refused
+    response = page(request, access, "screen.html", **context, panel_kept=kept)
+    response.status_code = refused.http_status
+    return response
+
+
 @router.post("/records/{record_id}/reports")
 def attach(
+    request: Request,
     access: Reviewer,
     record_id: int,
     report: Annotated[UploadFile, File()],
@@ -144,6 +193,11 @@ def attach(
     try:
         saved = _save_upload(report, folder)
         attach_report(access.workspace, record_id, saved, file_name=saved.name)
+    except UserError as refused:
+        if refused.field != "file":  # not the form's fault (the record's state): the error page says it
+            raise
+        kept = PanelKept("file", f"{said(refused)} {_FILE_AGAIN}")
+        return _refused(request, access, record_id, skip, refused, kept)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return _back(access, skip)
@@ -151,11 +205,17 @@ def attach(
 
 @router.post("/records/{record_id}/not-retrieved")
 def not_retrieved(
+    request: Request,
     access: Reviewer,
     record_id: int,
     reason: Annotated[str, Form()] = "",
     skip: Annotated[str, Form()] = "",
 ) -> Response:
     """Mark the record's full text as not retrieved, with the reason (PRISMA: reports not retrieved)."""
-    mark_not_retrieved(access.workspace, record_id, reason)
+    try:
+        mark_not_retrieved(access.workspace, record_id, reason)
+    except UserError as refused:
+        if refused.field != "reason":
+            raise
+        return _refused(request, access, record_id, skip, refused, PanelKept("reason", _NO_REASON, reason))
     return _back(access, skip)

@@ -3,7 +3,9 @@
 // document; labels, segment numbers and screen-reader words sit outside the pieces, so the offsets
 // of a selection come from the pieces alone. Offsets are counted in code points, as the server
 // counts them (JavaScript strings count UTF-16 units). Without this script the form still works:
-// the reviewer ticks segments or types a phrase.
+// the reviewer ticks segments or types a phrase. A refused form comes back with the selection in
+// its hidden fields: it is marked again in the text (a CSS highlight, which no click clears) so the
+// coder sees what is still selected.
 (() => {
   const text = document.getElementById("document-text");
   const form = document.getElementById("apply-form");
@@ -13,7 +15,8 @@
   const quoteField = document.getElementById("sel-quote");
   const status = document.getElementById("selection-status");
   const clear = document.getElementById("clear-selection");
-  const emptyMessage = status.textContent;
+  const emptyMessage = status.dataset.empty || status.textContent;
+  const keptName = "kept-selection";
 
   const points = (string) => Array.from(string).length;
 
@@ -48,6 +51,7 @@
     const [start, end] = span;
     const words = Array.from(documentText()).slice(start, end).join("");
     if (!words.trim()) return;
+    unmarkKept();
     startField.value = String(start);
     endField.value = String(end);
     quoteField.value = words;
@@ -61,7 +65,41 @@
     clear.hidden = false;
   }
 
+  function unmarkKept() {
+    if (window.CSS && CSS.highlights) CSS.highlights.delete(keptName);
+  }
+
+  // the DOM position of a document offset (code points): inside the piece holding it
+  function positionAt(offset, atEnd) {
+    for (const piece of text.querySelectorAll(".piece")) {
+      const from = Number(piece.dataset.start);
+      const node = piece.firstChild;
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const chars = Array.from(node.data);
+      const inside = atEnd ? offset > from && offset <= from + chars.length : offset >= from && offset < from + chars.length;
+      if (inside) return [node, chars.slice(0, offset - from).join("").length];
+    }
+    return null;
+  }
+
+  // the kept selection, marked in the text when the text there is still the words it holds
+  function markKept() {
+    const start = Number(startField.value);
+    const end = Number(endField.value);
+    if (!startField.value || !endField.value || !(end > start)) return;
+    clear.hidden = false;
+    if (Array.from(documentText()).slice(start, end).join("") !== quoteField.value) return;
+    const from = positionAt(start, false);
+    const to = positionAt(end, true);
+    if (!from || !to || !(window.CSS && CSS.highlights && typeof Highlight === "function")) return;
+    const range = document.createRange();
+    range.setStart(from[0], from[1]);
+    range.setEnd(to[0], to[1]);
+    CSS.highlights.set(keptName, new Highlight(range));
+  }
+
   function reset() {
+    unmarkKept();
     startField.value = "";
     endField.value = "";
     quoteField.value = "";
@@ -91,4 +129,5 @@
     reset();
     document.getSelection().removeAllRanges();
   });
+  markKept();
 })();
