@@ -174,7 +174,7 @@ def test_a_team_runs_a_review_from_invitation_to_resolved_conflict(
     owner = _login(browser, site, OWNER)
     site.measure_narrow(owner, "home")
     with owner.expect_navigation():
-        owner.get_by_role("link", name="New review").click()
+        owner.get_by_role("link", name="New review", exact=True).click()  # not "Start a new review"
     _assert_labelled(owner)
     site.measure_narrow(owner, "new-review")
     owner.get_by_label("Title").fill(TITLE)

@@ -10,13 +10,14 @@ what they may see (their own votes still blind to colleagues included).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from synthesist.errors import Forbidden
-from synthesist.review.jobs import JobView
+from synthesist.review.jobs import JobStatus, JobView
 from synthesist.services.jobs import cancel_job, job_status, list_jobs
 from synthesist.web.admin_auth import SiteAdmin
 from synthesist.web.auth import Access, Member, Reviewer, web_state
@@ -106,14 +107,24 @@ def job_json(access: Member, job_id: int) -> Response:
     return JSONResponse({**job.as_json(), "may_cancel": _may_cancel(access, job)})
 
 
+def _cancel_confirmation(job: JobView) -> str | None:
+    """What the page says after a cancel redirected back to it (``?done=cancel``), if the job bears it out."""
+    if job.status is JobStatus.CANCELLED:
+        return "Job cancelled."
+    if job.cancel_requested and not job.finished:
+        return "Cancel asked for: the job stops at its next step and writes nothing."
+    return None
+
+
 @router.get("/p/{key}/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, access: Member, job_id: int) -> Response:
+def job_page(request: Request, access: Member, job_id: int, done: Annotated[str, Query()] = "") -> Response:
     job = job_status(access.workspace, job_id)
     return page(
         request,
         access,
         "job.html",
         job=job,
+        confirmed=_cancel_confirmation(job) if done == "cancel" else None,
         kind_name=KIND_NAMES.get(job.kind, job.kind),
         links=result_links(access.workspace.project.key, job, access.user),
         may_cancel=_may_cancel(access, job),
@@ -129,7 +140,7 @@ def cancel(access: Reviewer, job_id: int) -> Response:
             hint="Ask them, or an owner of the review.",
         )
     cancel_job(access.workspace, job_id)
-    return RedirectResponse(f"/p/{access.workspace.project.key}/jobs/{job_id}", status_code=303)
+    return RedirectResponse(f"/p/{access.workspace.project.key}/jobs/{job_id}?done=cancel", status_code=303)
 
 
 @router.get("/p/{key}/jobs/{job_id}/download/{fmt}")

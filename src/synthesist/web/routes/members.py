@@ -7,17 +7,20 @@ read the list and gets 403 on every change."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from synthesist.errors import Forbidden
+from synthesist.review.accounts import InvitationState
 from synthesist.services.accounts.invitations import create_invitation, revoke_invitation
 from synthesist.services.accounts.mail import invitation_message, send_link
 from synthesist.services.accounts.users import add_member, parse_role, remove_member
-from synthesist.services.web.pages_members import members_page
+from synthesist.services.web.pages_members import MembersPage, members_page
 from synthesist.web.auth import Access, Member
 from synthesist.web.render import render
+from synthesist.wording import a_or_an
 
 __all__ = ["link_base", "router"]
 
@@ -38,8 +41,16 @@ def _manager(access: Access) -> Access:
     return access
 
 
-def _page(request: Request, access: Access, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    view = members_page(access.workspace, with_invitations=access.role.can_manage())
+def _page(
+    request: Request,
+    access: Access,
+    *,
+    status_code: int = 200,
+    view: MembersPage | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    if view is None:
+        view = members_page(access.workspace, with_invitations=access.role.can_manage())
     return render(
         request,
         "members.html",
@@ -54,16 +65,42 @@ def _page(request: Request, access: Access, *, status_code: int = 200, **context
     )
 
 
+def _confirmation(view: MembersPage, done: str, user: str, invitation: int | None) -> str | None:
+    """What the page says after a change redirected back to it (``?done=``), if the members and
+    invitations shown still bear it out: an old or edited address confirms nothing."""
+    member = next((m for m in view.members if m.login == user), None)
+    if done == "removed" and user and member is None:
+        return f"{user} was removed from the review. Everything they recorded stays in the log."
+    if done == "role" and member is not None:
+        return f"{member.shown} is now {a_or_an(member.role.value)} of this review."
+    withdrawn = next((i for i in view.invitations if i.id == invitation), None)
+    if done == "withdrawn" and withdrawn is not None and withdrawn.state(view.now) is InvitationState.REVOKED:
+        return "Invitation withdrawn: its link no longer works."
+    return None
+
+
+def _back(access: Access, **done: str | int) -> Response:
+    """Back to the members page, which confirms what was done (``done`` and what it was done to)."""
+    return RedirectResponse(f"/p/{access.workspace.project.key}/members?{urlencode(done)}", status_code=303)
+
+
 @router.get("", response_class=HTMLResponse)
-def members(request: Request, access: Member) -> Response:
-    return _page(request, access)
+def members(
+    request: Request,
+    access: Member,
+    done: Annotated[str, Query()] = "",
+    user: Annotated[str, Query()] = "",
+    invitation: Annotated[int | None, Query()] = None,
+) -> Response:
+    view = members_page(access.workspace, with_invitations=access.role.can_manage())
+    return _page(request, access, view=view, confirmed=_confirmation(view, done, user, invitation))
 
 
 @router.post("/role")
 def change_role(access: Member, user: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
     _manager(access)
     add_member(access.workspace, user, parse_role(role))
-    return RedirectResponse(f"/p/{access.workspace.project.key}/members", status_code=303)
+    return _back(access, done="role", user=user)
 
 
 @router.post("/remove")
@@ -72,7 +109,7 @@ def remove(access: Member, user: Annotated[str, Form()]) -> Response:
     if user == access.user:
         raise Forbidden("you cannot remove yourself", hint="Ask another owner to do it.")
     remove_member(access.workspace, user)
-    return RedirectResponse(f"/p/{access.workspace.project.key}/members", status_code=303)
+    return _back(access, done="removed", user=user)
 
 
 @router.post("/invite", response_class=HTMLResponse)
@@ -96,4 +133,4 @@ def invite(
 def revoke(access: Member, invitation_id: Annotated[int, Form()]) -> Response:
     _manager(access)
     revoke_invitation(access.workspace, invitation_id)
-    return RedirectResponse(f"/p/{access.workspace.project.key}/members", status_code=303)
+    return _back(access, done="withdrawn", invitation=invitation_id)
