@@ -34,6 +34,7 @@ __all__ = [
     "build_site",
     "fresh_postgres_database",
     "running_server",
+    "serving",
     "synthetic_ris",
 ]
 
@@ -162,11 +163,20 @@ def free_port() -> int:
 @contextmanager
 def running_server(site: Path, log: Path, options: Sequence[str] = ()) -> Iterator[str]:
     """``synthesist serve --site`` (with ``options``) on a free port until the block ends; yields its URL."""
+    with serving(["--site", str(site), *options], log) as base:
+        yield base
+
+
+@contextmanager
+def serving(arguments: Sequence[str], log: Path, environment: dict[str, str] | None = None) -> Iterator[str]:
+    """``synthesist serve`` with ``arguments`` on a free port until the block ends; yields its URL once
+    the login page answers."""
     port = free_port()
-    command = [str(Path(sys.executable).parent / "synthesist"), "serve", "--site", str(site)]
-    command += ["--port", str(port), *options]
+    command = [str(Path(sys.executable).parent / "synthesist"), "serve", *arguments, "--port", str(port)]
     with log.open("w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=environment, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
