@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 
-.PHONY: demo test lint vendor-web benchmarks benchmark-startup benchmark-screening benchmark-web benchmark-login-flood clean install install-test
+.PHONY: demo test lint vendor-web screenshots benchmarks benchmark-startup benchmark-screening benchmark-web benchmark-login-flood benchmark-lighthouse clean install install-test
 
 # pip -qq: errors still show; pip's warnings (e.g. about a machine's own index settings) would make a
 # newcomer's first `make demo` look broken when nothing is.
@@ -77,10 +77,20 @@ benchmark-login-flood: install
 	$(BIN)/python benchmarks/login_flood.py --postgres-url postgresql://postgres@127.0.0.1:5432/postgres \
 		--update-docs docs/benchmarks.md
 
+## benchmark-lighthouse: Lighthouse (desktop and mobile) on the dashboard and the screening page of the worked
+## example, and every page's HTML, CSS and JS weight (needs npm: `npm ci` in benchmarks/lighthouse on
+## first run; Chromium at /usr/bin/chromium); writes "Lighthouse and page weight" (~6 min)
+benchmark-lighthouse: install-test
+	$(BIN)/python benchmarks/web_lighthouse.py --update-docs docs/benchmarks.md
+
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-## vendor-web: fetch the pinned Pico CSS and htmx from the npm registry, check each tarball against the
-## registry's sha512 integrity, and refresh src/synthesist/web/static/vendor/ and its manifest.json (needs npm)
+## vendor-web: fetch the pinned Pico CSS, htmx and (for the tests) axe-core from the npm registry, check each
+## tarball against the registry's sha512 integrity, and refresh the vendor folders and their manifest.json (needs npm)
 vendor-web:
 	$(PYTHON) scripts/vendor_web_assets.py
+
+## screenshots: rewrite the browser tests' reference images of every page and the README's web screenshots
+screenshots: install-test
+	$(BIN)/python scripts/refresh_screenshots.py

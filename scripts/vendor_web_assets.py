@@ -1,11 +1,13 @@
-"""Vendor the web app's front-end packages: Pico CSS (the semantic CSS foundation under app.css) and htmx.
+"""Vendor the web app's front-end packages: Pico CSS (the semantic CSS foundation under app.css) and htmx;
+and, for the tests only, axe-core (the accessibility rules the browser tests inject into each page).
 
 Each package is pinned below. The script asks npm for the version's published ``dist.integrity``,
 downloads the tarball with ``npm pack``, checks the tarball's sha512 against that integrity itself (so a
 tampered or swapped file is refused even if a cache served it), and copies only the files the app needs,
-with the package's licence, into ``src/synthesist/web/static/vendor/<name>/``. It then writes
-``vendor/manifest.json``: package, version, integrity and the sha256 of every file copied, which
-tests/web/test_vendor_assets.py checks against the committed files.
+with the package's licence, into ``src/synthesist/web/static/vendor/<name>/`` (the app's) or
+``tests/web/vendor/<name>/`` (the tests'). It then writes each folder's ``manifest.json``: package,
+version, integrity and the sha256 of every file copied, which tests/web/test_vendor_assets.py checks
+against the committed files.
 
 The vendored files are committed: the app needs no Node.js at run time and loads nothing from a CDN.
 Node.js and npm are needed only to run this script (``make vendor-web``), when a pin changes.
@@ -25,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-VENDOR = REPO / "src" / "synthesist" / "web" / "static" / "vendor"
-MANIFEST = VENDOR / "manifest.json"
+APP_VENDOR = REPO / "src" / "synthesist" / "web" / "static" / "vendor"
+# Test-only packages stay out of the package (and the wheel): the app never serves them.
+TEST_VENDOR = REPO / "tests" / "web" / "vendor"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Pin:
     version: str  # exact: bump it here and re-run the script
     folder: str  # under vendor/
     files: dict[str, str]  # path in the tarball (under package/) -> name in the folder
+    vendor: Path = APP_VENDOR
 
 
 PINS = [
@@ -44,6 +48,8 @@ PINS = [
     # htmx 2 (the maintained 2.x line; 4.x is a new rewrite): partial page updates for pages that
     # opt in with hx-* attributes; every form still works without it.
     Pin("htmx.org", "2.0.11", "htmx", {"dist/htmx.min.js": "htmx.min.js", "LICENSE": "LICENSE"}),
+    # axe-core: the rules behind tests/web/test_browser_pages.py's "no serious or critical violation".
+    Pin("axe-core", "4.14.1", "axe-core", {"axe.min.js": "axe.min.js", "LICENSE": "LICENSE"}, TEST_VENDOR),
 ]
 
 
@@ -75,7 +81,7 @@ def download(pin: Pin, into: Path) -> Path:
 
 
 def extract(pin: Pin, tarball: Path) -> list[dict[str, str]]:
-    target = VENDOR / pin.folder
+    target = pin.vendor / pin.folder
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -93,19 +99,21 @@ def extract(pin: Pin, tarball: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    entries = []
+    entries: dict[Path, list[dict[str, object]]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         for pin in PINS:
             integrity = published_integrity(pin)
             tarball = download(pin, Path(scratch))
             verify_integrity(tarball, integrity)
             files = extract(pin, tarball)
-            entries.append(
+            entries.setdefault(pin.vendor, []).append(
                 {"package": pin.package, "version": pin.version, "integrity": integrity, "files": files}
             )
             print(f"{pin.package}@{pin.version}: {len(files)} files, integrity verified")
-    MANIFEST.write_text(json.dumps({"packages": entries}, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {MANIFEST.relative_to(REPO)}")
+    for vendor, packages in entries.items():
+        manifest = vendor / "manifest.json"
+        manifest.write_text(json.dumps({"packages": packages}, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {manifest.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

@@ -60,3 +60,31 @@ def test_on_a_phone_the_page_fits_and_the_decision_bar_is_in_view(
     assert "Undone:" in status.inner_text(timeout=TIMEOUT_MS) and first_word in status.inner_text()
     _shot(site, aoife, "screen-narrow-03-undone")
     aoife.context.close()
+
+
+def test_on_a_wide_screen_the_decision_sits_under_the_record_and_question_mark_lists_the_keys(
+    site: Site, browser: sync_api.Browser
+) -> None:
+    """At 1400 × 900 the buttons are in view without scrolling (under the record, the criteria
+    beside both); "?" opens the list of shortcuts, Escape closes it."""
+    key = site.workspace.project.key
+    aoife = _login(browser, site, "aoife", "screen-wide")
+    aoife.set_viewport_size({"width": 1400, "height": 900})
+    aoife.goto(f"/p/{key}/screen/title-abstract")
+    bar = aoife.evaluate(BAR_IN_VIEW_JS)
+    assert bar["scrollY"] == 0 and bar["bottom"] <= bar["height"] and bar["hit"], bar
+    card = aoife.locator(".record-card").bounding_box()
+    criteria = aoife.locator(".criteria").bounding_box()
+    assert card is not None and criteria is not None and criteria["x"] > card["x"] + card["width"]
+
+    help_list = aoife.locator("#shortcut-help")
+    assert help_list.get_attribute("open") is None
+    aoife.keyboard.press("?")
+    assert help_list.get_attribute("open") is not None
+    assert "Skip for now" in help_list.inner_text() and aoife.locator("#shortcut-help > summary").evaluate(
+        "element => element === document.activeElement"
+    )
+    _shot(site, aoife, "screen-wide-01-shortcuts")
+    aoife.keyboard.press("Escape")
+    assert help_list.get_attribute("open") is None
+    aoife.context.close()

@@ -45,7 +45,7 @@ def test_the_matrix_page_fragment_and_downloads(served: Served, coded: CodedProj
 
     fragment = client.get(f"/p/{key}/matrix/fragment")
     assert fragment.status_code == 200
-    assert fragment.text.lstrip().startswith('<div class="table-scroll"><table')
+    assert fragment.text.lstrip().startswith('<div class="table-scroll" tabindex="0" role="region"')
     assert "<html" not in fragment.text and fragment.headers["cache-control"] == "no-store"
     descriptive = client.get(f"/p/{key}/matrix/fragment?level=descriptive").text
     assert "Being listened to" in descriptive and ANALYTICAL not in descriptive
