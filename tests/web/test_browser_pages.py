@@ -23,7 +23,8 @@ import pytest
 from tests.web.page_tour import REFERENCE_IMAGES, Site, Tour, Visit, tour, worked_example_site
 from tests.web.test_browser import browser, sync_api  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("worked-example")]
+# a group of its own: the tours take minutes, so they run beside the worked-example group, not after it
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("page-tour")]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
