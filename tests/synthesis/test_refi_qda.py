@@ -220,10 +220,13 @@ def test_export_is_stable_and_leaves_suggestions_and_lost_codings_out() -> None:
 
 
 def _zip(**entries: bytes) -> bytes:
+    """A zip whose bytes never change: its entries carry a fixed date, not the clock's. These bytes are
+    a parameter, so its test id; with the clock's time, two xdist workers collecting a second apart
+    saw different tests and the run stopped."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in entries.items():
-            archive.writestr(name.replace("__", "/"), data)
+            archive.writestr(zipfile.ZipInfo(name.replace("__", "/"), date_time=(2020, 1, 1, 0, 0, 0)), data)
     return out.getvalue()
 
 
