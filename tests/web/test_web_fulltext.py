@@ -56,6 +56,7 @@ def test_the_pdf_is_shown_beside_the_record_and_served_framable_by_the_app_only(
 
     text = aoife.get(f"/p/{key}/reports/{report.id}")
     assert text.status_code == 200
+    assert f'href="/p/{key}/screen/full-text" aria-current="page"' in text.text, "the menu marks the stage"
     assert (
         "Page 1" in text.text and "Methods: physiotherapy trial" in text.text and "Results page" in text.text
     )

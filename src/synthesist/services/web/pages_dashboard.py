@@ -22,6 +22,7 @@ from synthesist.services.appraisal.views import AppraisalOverview, appraisal_ove
 from synthesist.services.extraction.values import IncludedStudy, included_extractions, studies_to_extract
 from synthesist.services.records.reading import actor_names, read_log
 from synthesist.services.screening.decisions import ScreeningOverview, overview_in, stage_rules, waiting_for
+from synthesist.services.web.duties import duties_of
 from synthesist.wording import plural
 from synthesist.workspace import Workspace
 
@@ -184,24 +185,17 @@ def _tasks(
     if not role.can_screen():
         return []
     rules = stage_rules(workspace)
-    screening = workspace.project.protocol.screening
+    duties = duties_of(workspace.project, viewer)
     tasks: list[Task] = []
-    for stage, section in (
-        (Stage.TITLE_ABSTRACT, screening.title_abstract),
-        (Stage.FULL_TEXT, screening.full_text),
-    ):
-        if section.reviewers and viewer not in section.reviewers:
-            continue
+    for stage in duties.screening:
         waiting = waiting_for(view, rules[stage].mode, viewer, stage)
         tasks.append(
             Task(f"Records to screen at {stage.label}", len(waiting), f"{base}/screen/{stage.value}")
         )
-    extraction = workspace.project.protocol.extraction
-    if extraction.fields and (not extraction.reviewers or viewer in extraction.reviewers):
+    if duties.extraction:
         count = len(studies_to_extract(workspace.acting_as(viewer), later.studies))
         tasks.append(Task("Studies to extract", count, f"{base}/extraction"))
-    appraisal = workspace.project.protocol.appraisal
-    if later.appraisal is not None and (not appraisal.reviewers or viewer in appraisal.reviewers):
+    if later.appraisal is not None and duties.appraisal:
         count = len(waiting_studies(workspace, viewer, later.appraisal))
         tasks.append(Task("Studies to appraise", count, f"{base}/appraisal"))
     return tasks

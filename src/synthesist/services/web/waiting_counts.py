@@ -43,6 +43,7 @@ from synthesist.screening.model import Stage, StageStatus
 from synthesist.services.appraisal.views import AppraisalOverview, appraisal_overview, waiting_studies
 from synthesist.services.extraction.values import IncludedStudy, included_extractions, studies_to_extract
 from synthesist.services.screening.decisions import ScreeningOverview, stage_rules, waiting_for
+from synthesist.services.web.duties import duties_of
 from synthesist.workspace import Workspace
 
 __all__ = ["COLLEAGUES_LAG", "WaitingCache", "WaitingCounts"]
@@ -237,26 +238,19 @@ def _count(
     reviewer: str,
     conflicts: tuple[int, int],
 ) -> WaitingCounts:
-    """The dashboard's tasks (pages_dashboard._tasks) as numbers, for a member who may screen: a
-    stage counts only for the reviewers its protocol section names (none named: every member who
-    may screen). ``conflicts``: at each stage, (0, 0) for a member who may not resolve them."""
-    protocol = team.project.protocol
+    """The dashboard's tasks (pages_dashboard._tasks) as numbers, for a member who may screen, by the
+    same duties (services/web/duties.py). ``conflicts``: at each stage, (0, 0) for a member who may
+    not resolve them."""
     rules = stage_rules(workspace)
-    screening: dict[Stage, int] = {}
-    for stage, section in (
-        (Stage.TITLE_ABSTRACT, protocol.screening.title_abstract),
-        (Stage.FULL_TEXT, protocol.screening.full_text),
-    ):
-        if not section.reviewers or reviewer in section.reviewers:
-            screening[stage] = len(waiting_for(view, rules[stage].mode, reviewer, stage))
+    duties = duties_of(team.project, reviewer)
+    screening = {
+        stage: len(waiting_for(view, rules[stage].mode, reviewer, stage)) for stage in duties.screening
+    }
     extraction = 0
-    duty = protocol.extraction
-    if duty.fields and (not duty.reviewers or reviewer in duty.reviewers):
+    if duties.extraction:
         extraction = len(studies_to_extract(workspace.acting_as(reviewer), team.studies))
     appraisal = 0
-    if team.appraisal is not None and (
-        not protocol.appraisal.reviewers or reviewer in protocol.appraisal.reviewers
-    ):
+    if team.appraisal is not None and duties.appraisal:
         appraisal = len(waiting_studies(workspace, reviewer, team.appraisal))
     return WaitingCounts(
         title_abstract=screening.get(Stage.TITLE_ABSTRACT, 0),

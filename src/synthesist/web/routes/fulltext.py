@@ -38,7 +38,7 @@ from synthesist.web.refusals import said
 from synthesist.web.routes.projects import page
 
 # the screening page's own context, so that a refused form shows that page again for its record
-from synthesist.web.routes.screening import _screen_context, _skipped
+from synthesist.web.routes.screening import screen_context, skipped_ids
 from synthesist.workspace import Workspace
 
 __all__ = ["FRAMEABLE_HEADERS", "router"]
@@ -170,7 +170,7 @@ def _refused(
     """The full-text screening page again for the same record, the field marked and its input kept.
     Were another record chosen meanwhile (a colleague decided this one), the form would belong to no
     record on the page: the refusal is then said on a page of its own."""
-    context = _screen_context(request, access, Stage.FULL_TEXT, _skipped(skip), None)
+    context = screen_context(request, access, Stage.FULL_TEXT, skipped_ids(skip), None)
     shown = context.get("stored")
     if not isinstance(shown, StoredRecord) or shown.id != record_id or "fulltext" not in context:
         raise refused

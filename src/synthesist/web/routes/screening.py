@@ -43,7 +43,8 @@ def _stage(text: str) -> Stage:
         raise NotFound("there is no such page") from None
 
 
-def _skipped(text: str) -> list[int]:
+def skipped_ids(text: str) -> list[int]:
+    """The records the reviewer skipped on this visit, from the page's ``skip`` field ("3,17")."""
     return [int(part) for part in text.split(",") if part.strip().isdigit()]
 
 
@@ -73,13 +74,13 @@ def screen_page(
     record: Annotated[int | None, Query()] = None,
 ) -> Response:
     chosen = _stage(stage)
-    context = _screen_context(request, access, chosen, _skipped(skip), report)
+    context = screen_context(request, access, chosen, skipped_ids(skip), report)
     if record is not None and (done in _DONE_WORDS or done == "undo"):
         context |= _confirmation(access, chosen, done, record)
     return page(request, access, "screen.html", **context)
 
 
-def _screen_context(
+def screen_context(
     request: Request, access: Reviewer, chosen: Stage, skipped: list[int], report: int | None
 ) -> dict[str, object]:
     # the next record is a query on the stored ranking; the page is read in the same snapshot, with
@@ -149,7 +150,7 @@ def screen_action(
     ``decision_id``, the one the confirmation names); n skips it."""
     chosen = _stage(stage)
     base = f"/p/{access.workspace.project.key}/screen/{chosen.value}"
-    skipped = _skipped(skip)
+    skipped = skipped_ids(skip)
     params: dict[str, str | int] = {}
     if shortcut in KEYS:
         if record_id is None:
@@ -189,7 +190,7 @@ def _refused(request: Request, access: Reviewer, chosen: Stage, skipped: list[in
     """The screening page again for the same record, the reason field marked and the note kept. Were
     another record chosen meanwhile (a colleague decided this one), the form's values would belong to
     no record on the page: the error is then said on a page of its own."""
-    context = _screen_context(request, access, chosen, skipped, None)
+    context = screen_context(request, access, chosen, skipped, None)
     shown = context.get("stored")
     if not isinstance(shown, StoredRecord) or shown.id != kept.record_id:
         raise UserError(f"record {kept.record_id} was not decided: {kept.error}")
