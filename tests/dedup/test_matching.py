@@ -557,3 +557,24 @@ def test_a_database_that_swapped_family_and_given_names_still_matches() -> None:
     assert outcome_of(swapped, rec())[0] is Outcome.DUPLICATE
     full_swap = rec(authors=[Author("Jane", "Smith J"), Author("Thi", "Nguyen T")])
     assert outcome_of(full_swap, spelled)[0] is Outcome.DUPLICATE
+
+
+# Placeholders ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["NA", "N/A", "null", "-", "[Not Available]."])
+def test_a_placeholder_says_missing_not_different(placeholder: str) -> None:
+    """A record whose journal, volume, issue, pages and DOI only say "missing" (an R export's NA, a
+    record stored before the importers dropped them) matches its full copy as if they were empty:
+    "NA" is no journal of its own, and the fingerprint drops it without touching the record."""
+    bare = rec(journal=placeholder, volume=placeholder, issue=placeholder, pages=placeholder, doi=placeholder)
+    outcome, _ = outcome_of(rec(doi="10.1111/jan.12345"), bare)
+    assert outcome is Outcome.DUPLICATE
+    seen = fingerprint(1, bare)
+    assert (seen.journal, seen.volume, seen.issue, seen.pages, seen.doi) == ((), None, None, None, None)
+    assert bare.journal == placeholder, "the stored record keeps what was written"
+
+
+def test_a_name_that_looks_like_a_placeholder_inside_a_value_is_kept() -> None:
+    """Only whole values are placeholders: a journal "NA Journal of Nursing" is a journal."""
+    assert fingerprint(1, rec(journal="NA Journal of Nursing")).journal != ()

@@ -7,6 +7,7 @@ still be a different record.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from synthesist.dedup.normalize import (
     title_numbers,
     volume_key,
 )
+from synthesist.records.clean import is_placeholder
 from synthesist.records.model import Record
 
 __all__ = ["RAW_TAGS", "Fingerprint", "fingerprint", "registration_ids"]
@@ -185,7 +187,32 @@ def _title_kinds(record: Record, written_title: str) -> tuple[bool, bool]:
     return erratum, comment
 
 
+# The fields a placeholder may stand in (the title too: "[No title available]").
+_PLACEHOLDER_FIELDS = (
+    "title", "journal", "volume", "issue", "pages", "doi", "url", "pmid", "publication_type",
+)  # fmt: skip
+
+
+def _without_placeholders(record: Record) -> Record:
+    """``record`` with None for each value that only says "missing" (``NA``, ``N/A``, ``-``...).
+    Importers drop these already (records/clean.py); records stored before that rule, or written by
+    other code, may still hold one, and a journal called "NA" must not tell two records apart. The
+    record itself when it has none (nearly always: no copy on the hot path)."""
+    missing = [
+        name
+        for name in _PLACEHOLDER_FIELDS
+        if (value := getattr(record, name)) is not None and is_placeholder(value.strip())
+    ]
+    if not missing:
+        return record
+    cleaned = dataclasses.replace(record)  # a copy: the caller's record is left as it is
+    for name in missing:
+        setattr(cleaned, name, None)
+    return cleaned
+
+
 def fingerprint(record_id: int, record: Record) -> Fingerprint:
+    record = _without_placeholders(record)
     written_title = clean_title(record.title).casefold()
     title = fold(written_title)
     title_erratum, title_comment = _title_kinds(record, written_title)
