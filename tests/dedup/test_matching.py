@@ -578,3 +578,42 @@ def test_a_placeholder_says_missing_not_different(placeholder: str) -> None:
 def test_a_name_that_looks_like_a_placeholder_inside_a_value_is_kept() -> None:
     """Only whole values are placeholders: a journal "NA Journal of Nursing" is a journal."""
     assert fingerprint(1, rec(journal="NA Journal of Nursing")).journal != ()
+
+
+# One meeting abstract indexed twice ---------------------------------------------------------------
+
+ABSTRACT = {"title": "Abstract 12345: Remote monitoring after heart failure admission", "year": 2019}
+AS_JOURNAL = {"journal": "Circulation", "volume": "140", "issue": "Suppl 1"}
+AS_CONFERENCE = {
+    "journal": "Circulation. Conference: American Heart Association's Scientific Sessions 2019",
+    "volume": "140",
+    "issue": "Supplement 1",
+    "publication_type": "Conference Abstract",
+}
+
+
+@pytest.mark.parametrize(("pages_a", "pages_b"), [(None, None), ("A123", None), ("A123", "A123")])
+def test_one_abstract_under_the_journal_and_under_its_conference_form_is_one_record(
+    pages_a: str | None, pages_b: str | None
+) -> None:
+    """The abstract-vs-article guard is not for two copies of one abstract: same journal, volume and
+    year, one indexed as the journal and one as the conference (Embase does this)."""
+    outcome, _ = outcome_of(
+        rec(**ABSTRACT, **AS_JOURNAL, pages=pages_a), rec(**ABSTRACT, **AS_CONFERENCE, pages=pages_b)
+    )
+    assert outcome is Outcome.DUPLICATE
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        {"year": 2020, "volume": "142", "issue": "4"},  # the article, a year later
+        {"journal": "Journal of Cardiac Failure", "volume": "26", "issue": "2"},  # elsewhere
+        {"volume": "140", "issue": "12"},  # a numbered issue of the same volume, not the supplement
+    ],
+)
+def test_an_abstract_and_the_article_it_became_still_wait_for_a_reviewer(article: dict[str, str]) -> None:
+    abstract = rec(**ABSTRACT, **AS_CONFERENCE, pages=None)
+    full = rec(**{**ABSTRACT, **AS_JOURNAL, "issue": "7", **article, "pages": None})
+    outcome, reasons = outcome_of(abstract, full)
+    assert outcome is not Outcome.DUPLICATE, reasons

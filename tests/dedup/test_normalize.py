@@ -355,3 +355,11 @@ def test_page_starts_reads_every_range() -> None:
     assert page_starts("230-5, 246-51, 233-8") == {"230", "246", "233"}
     assert page_starts("01-Jun") == frozenset()
     assert page_starts(None) == frozenset()
+
+
+def test_a_supplement_is_one_issue_however_it_is_spelt() -> None:
+    from synthesist.dedup.normalize import volume_key
+
+    assert {volume_key(text) for text in ("Suppl 1", "Supplement 1", "Supp. 1", "S1", "suppl.1")} == {"s1"}
+    assert volume_key("Suppl 2") != volume_key("Suppl 1")
+    assert volume_key("12") == "12" and volume_key("Vol. 30A") == "30a"

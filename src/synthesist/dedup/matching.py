@@ -179,7 +179,12 @@ def compare(a: Fingerprint, b: Fingerprint, policy: MatchPolicy = MatchPolicy())
     else:
         score = _score(title, authors, year_gap, pages, volume, journal, a, b)
         outcome, reasons = _decide(a, b, policy, title, authors, year_gap, pages, volume, journal)
-        if outcome is Outcome.DUPLICATE and a.conference != b.conference and pages is None:
+        if (
+            outcome is Outcome.DUPLICATE
+            and a.conference != b.conference
+            and pages is None
+            and not _abstract_twins(a, b, volume, journal, year_gap)
+        ):
             outcome, reasons = Outcome.POSSIBLE, (*reasons, "a conference abstract and an article?")
     if outcome is Outcome.DUPLICATE and not policy.auto_merge:
         outcome, reasons = (
@@ -187,6 +192,23 @@ def compare(a: Fingerprint, b: Fingerprint, policy: MatchPolicy = MatchPolicy())
             (*reasons, "protocol: every duplicate is confirmed by a reviewer"),
         )
     return outcome, score, reasons
+
+
+def _abstract_twins(
+    a: Fingerprint, b: Fingerprint, volume: bool | None, journal: bool | None, year_gap: int | None
+) -> bool:
+    """One meeting abstract indexed twice, once under the journal ("Circulation") and once under
+    its conference form ("Circulation. Conference: American Heart Association..."): the same journal,
+    volume and year, and neither looks like an article. The guard above is for an abstract and the
+    article it became, which comes out later, elsewhere, or on pages of its own in a numbered issue."""
+    if volume is not True or journal is not True or year_gap != 0:
+        return False
+    # an article's marks: a range of several pages, a numbered issue (an abstract has one page or
+    # none, in a supplement)
+    return not any(
+        (side.pages is not None and side.pages[0] != side.pages[1]) or (side.issue or "").isdigit()
+        for side in (a, b)
+    )
 
 
 def _same_range(a: Fingerprint, b: Fingerprint) -> bool:

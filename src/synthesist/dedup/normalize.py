@@ -222,7 +222,12 @@ def volume_key(text: str | None) -> str | None:
     folded = compact(fold(text)).removeprefix("volume").removeprefix("vol")
     if not any(ch.isdigit() for ch in folded):
         return None  # "(Jul)", "Suppl": not a volume number
+    # one supplement however a database spells it: "Suppl 1", "Supplement 1", "Supp. 1", "S1"
+    folded = _SUPPLEMENT.sub("s", folded)
     return folded.lstrip("0") or None
+
+
+_SUPPLEMENT = re.compile(r"^(?:supplement|suppl|supp)")
 
 
 # Words journal abbreviations leave out (ISO 4 drops articles, prepositions and conjunctions).
