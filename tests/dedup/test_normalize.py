@@ -15,6 +15,7 @@ from synthesist.dedup.normalize import (
     page_range,
     pages_agree,
     title_numbers,
+    volume_key,
 )
 from synthesist.records.model import Author
 
@@ -358,8 +359,6 @@ def test_page_starts_reads_every_range() -> None:
 
 
 def test_a_supplement_is_one_issue_however_it_is_spelt() -> None:
-    from synthesist.dedup.normalize import volume_key
-
     assert {volume_key(text) for text in ("Suppl 1", "Supplement 1", "Supp. 1", "S1", "suppl.1")} == {"s1"}
     assert volume_key("Suppl 2") != volume_key("Suppl 1")
     assert volume_key("12") == "12" and volume_key("Vol. 30A") == "30a"
