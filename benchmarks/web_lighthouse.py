@@ -51,6 +51,7 @@ from synthesist.services.records.imports import ImportRequest, import_files
 from synthesist.services.site import set_site_admin
 from synthesist.web import create_app
 from synthesist.web.app import api_routes
+from synthesist.web.page_walk import walk_review_pages
 from synthesist.web.security import SESSION_COOKIE
 from synthesist.workspace import open_workspace
 
@@ -78,8 +79,7 @@ DIAGNOSTICS = {
     "unused-css-rules": "unused CSS",
 }
 SITE_PAGES = ("/", "/login", "/admin", "/admin/users", "/admin/reviews", "/admin/jobs", "/styleguide")
-STAGES = ("title-abstract", "full-text")
-NOT_PAGES = re.compile(r"\.json$|\.\{fmt\}$|/file$|/download/|/fragment$")  # downloads, parts of pages
+LINKS_JS = "links => links.map(a => a.getAttribute('href'))"
 KINDS = {"document": "html", "stylesheet": "css", "script": "js"}
 
 
@@ -240,19 +240,13 @@ def run_lighthouse(base: str, key: str, cookie: str, runs: int, temp: Path) -> l
     return results
 
 
-def _route_pattern(path: str, key: str) -> re.Pattern[str]:
-    pattern = re.escape(path.replace("{key}", key))
-    return re.compile("^" + re.sub(r"\\\{\w+\\\}", r"[^/?#]+", pattern) + "$")
-
-
 def crawl(base: str, key: str, cookie: str, routes: list[str]) -> tuple[list[PageWeight], list[str]]:
     """Every page's weight on a first visit; also the routes no link led to."""
     weights: list[PageWeight] = []
-    links: set[str] = set()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
 
-        def weigh(path: str, signed_in: bool = True) -> None:
+        def weigh(path: str, signed_in: bool = True) -> list[str]:
             # a context of its own per page: an empty cache, so every page is weighed as a first visit
             context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 900})
             if signed_in:
@@ -263,8 +257,9 @@ def crawl(base: str, key: str, cookie: str, routes: list[str]) -> tuple[list[Pag
             response = page.goto(path, wait_until="load")
             assert response is not None and response.status == 200, (path, response and response.status)
             assert response.url == base + path, f"{path} went to {response.url}"
-            hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-            links.update(href.split("?")[0].split("#")[0] for href in hrefs)
+            hrefs: list[str] = page.eval_on_selector_all(
+                "a[href]", "links => links.map(a => a.getAttribute('href'))"
+            )
             weight = PageWeight(path, requests=len(finished))
             for request in finished:
                 kind, answer = KINDS.get(request.resource_type), request.response()
@@ -275,28 +270,13 @@ def crawl(base: str, key: str, cookie: str, routes: list[str]) -> tuple[list[Pag
                 weight.encodings.add(answer.headers.get("content-encoding", "none"))
             weights.append(weight)
             context.close()
+            return hrefs
 
         weigh("/login", signed_in=False)
         for path in SITE_PAGES:
             if path != "/login":
                 weigh(path)
-        behind_ids = []
-        for path in routes:
-            if not path.startswith("/p/{key}") or NOT_PAGES.search(path):
-                continue
-            params = set(re.findall(r"{(\w+)}", path))
-            if params <= {"key", "stage"}:
-                for stage in STAGES if "stage" in params else ("",):
-                    weigh(path.replace("{key}", key).replace("{stage}", stage))
-            else:
-                behind_ids.append(path)
-        for _ in range(2):  # a study's page links to its reports
-            for path in list(behind_ids):
-                pattern = _route_pattern(path, key)
-                example = next((link for link in sorted(links) if pattern.match(link)), None)
-                if example is not None:
-                    weigh(example)
-                    behind_ids.remove(path)
+        behind_ids = walk_review_pages(routes, key, weigh)
         browser.close()
     return weights, behind_ids
 

@@ -10,7 +10,6 @@ page is checked as soon as it exists."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,20 +26,19 @@ from synthesist.services.screening.decisions import decide
 from synthesist.services.site.registry import set_site_admin
 from synthesist.web import create_app
 from synthesist.web.app import api_routes
+from synthesist.web.page_walk import walk_review_pages
 from synthesist.workspace import open_workspace
 from tests.demo_copies import demo_copy
 from tests.helpers import TOPICS, topic_ris
 from tests.web.serving import serve_in_thread
 from tests.web.test_browser import PASSWORD, TIMEOUT_MS, sync_api
 
-# Downloads and fragments are not pages; .json addresses are for scripts.
-NOT_PAGES = re.compile(r"\.\{fmt\}$|/file$|/download/|/fragment$|\.json$")
 ABSENT_IN_THE_EXAMPLE = {
     "/p/{key}/duplicates/pairs/{pair_id}": "the worked example has no pair left to review",
     "/p/{key}/jobs/{job_id}": "the worked example was built without jobs",
     "/p/{key}/reports/{report_id}": "the worked example attaches no full-text files",
 }
-STAGES = ("title-abstract", "full-text")
+LINKS_JS = "links => links.map(a => a.getAttribute('href'))"
 BROKEN = "/p/{key}/broken-for-the-tour"  # a route that raises, for the 500 page
 # Error pages, each an example of one kind, with the status it must answer.
 ERROR_PAGES = {
@@ -123,11 +121,6 @@ def log_in(page: sync_api.Page, name: str) -> None:
         page.get_by_role("button", name="Log in").click()
 
 
-def _route_pattern(path: str, key: str) -> re.Pattern[str]:
-    pattern = re.escape(path.replace("{key}", key))
-    return re.compile("^" + re.sub(r"\\\{\w+\\\}", r"[^/?#]+", pattern) + "$")
-
-
 def page_name(address: str, key: str) -> str:
     """A file name for the page: ``/p/<key>/screen/full-text`` is ``p_screen_full-text``."""
     return address.replace(f"/p/{key}", "/p").strip("/").replace("/", "_") or "home"
@@ -145,17 +138,18 @@ def tour(
     """Visits every page at ``width`` px in ``scheme`` and calls ``check`` on each. ``bypass_csp``
     lets a test inject its own script (axe-core) into pages whose policy allows only the app's."""
     result = Tour()
-    links: set[str] = set()
     key = site.key
 
-    def visit(page: sync_api.Page, address: str, expected: int = 200, name: str | None = None) -> None:
+    def visit(page: sync_api.Page, address: str, expected: int = 200, name: str | None = None) -> list[str]:
         response = page.goto(address)
         status = response.status if response is not None else 0
         assert status == expected, f"{address}: answered {status}, not {expected}"
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
-        links.update(href.split("?")[0].split("#")[0] for href in hrefs)
+        hrefs: list[str] = page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
         check(Visit(page, address, name or page_name(address, key), status))
         result.visited.append(address)
+        return hrefs
 
     def new_page() -> sync_api.Page:
         context = browser.new_context(
@@ -171,27 +165,11 @@ def tour(
     page = new_page()
     visit(page, "/login")
     log_in(page, OWNER)
-    behind_ids: list[str] = []
+    # the site's own pages (/invite/{token} and /reset/{token} are links, met as an error page below)
     for path in site.paths:
-        if NOT_PAGES.search(path) or path in ERROR_PAGES:
-            continue
-        params = set(re.findall(r"{(\w+)}", path))
-        if not path.startswith("/p/{key}"):
-            if not params:
-                visit(page, path)
-            continue  # /invite/{token} and /reset/{token}: links, met as an error page below
-        if params <= {"key", "stage"}:
-            for stage in STAGES if "stage" in params else ("",):
-                visit(page, path.replace("{key}", key).replace("{stage}", stage))
-        else:
-            behind_ids.append(path)
-    for _ in range(2):  # twice over: a study's page links to its reports
-        for path in list(behind_ids):
-            pattern = _route_pattern(path, key)
-            example = next((link for link in sorted(links) if pattern.match(link)), None)
-            if example is not None:
-                visit(page, example)
-                behind_ids.remove(path)
+        if not path.startswith("/p/") and "{" not in path and path not in ERROR_PAGES and path != "/login":
+            visit(page, path)
+    behind_ids = walk_review_pages(site.paths, key, lambda address: visit(page, address), skip=ERROR_PAGES)
     for address, status in ERROR_PAGES.items():
         visit(page, address.replace("{key}", key), status)
     page.context.close()
